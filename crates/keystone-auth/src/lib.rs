@@ -1,0 +1,1 @@
+//! keystone-auth (skeleton).

@@ -1,0 +1,1 @@
+//! nova-v2 (skeleton).
