@@ -1,0 +1,376 @@
+//! The crate's single error type.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use url::Url;
+
+/// Result with [`enum@Error`] as the default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while authenticating or sending a request.
+///
+/// Each variant says whether the request may have reached the server; see
+/// [`Error::may_have_reached_server`].
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The server answered with an HTTP error status.
+    /// The request reached the server.
+    #[error("{0}")]
+    Http(Box<HttpError>),
+
+    /// No connection could be made; the request was never sent.
+    /// The request did not reach the server.
+    #[error("could not connect to {url} for {method}")]
+    Connect {
+        /// The method.
+        method: Method,
+        /// The URL.
+        url: Box<Url>,
+        /// The underlying failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The request timed out after the connection was made.
+    /// The request may have reached the server.
+    #[error("{method} {url} timed out")]
+    Timeout {
+        /// The method.
+        method: Method,
+        /// The URL.
+        url: Box<Url>,
+        /// The underlying failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The connection failed after the request was (perhaps partly) sent, e.g.
+    /// the server closed it without answering.
+    /// The request may have reached the server.
+    #[error("{method} {url} failed after the request was sent; it may have reached the server")]
+    Transport {
+        /// The method.
+        method: Method,
+        /// The URL.
+        url: Box<Url>,
+        /// The underlying failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The response body was larger than the configured limit.
+    /// The request reached the server.
+    #[error("response to {method} {url} is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The method.
+        method: Method,
+        /// The URL.
+        url: Box<Url>,
+        /// The limit in bytes.
+        limit: usize,
+    },
+
+    /// More redirects than allowed.
+    /// The request reached the server.
+    #[error("{method} {url}: more than {limit} redirects")]
+    TooManyRedirects {
+        /// The method.
+        method: Method,
+        /// The first URL.
+        url: Box<Url>,
+        /// The redirect limit.
+        limit: u32,
+    },
+
+    /// A redirect to another origin was refused because the request carries
+    /// credentials in its body (a token request).
+    /// The request reached the server.
+    #[error(
+        "{method} {url}: refused to follow a redirect to another origin ({location}) with credentials in the body"
+    )]
+    RedirectRefused {
+        /// The method.
+        method: Method,
+        /// The URL that answered the redirect.
+        url: Box<Url>,
+        /// Where it pointed.
+        location: String,
+    },
+
+    /// A redirect had no usable `Location`.
+    /// The request reached the server.
+    #[error("{method} {url}: redirect {status} without a valid Location header")]
+    BadRedirect {
+        /// The method.
+        method: Method,
+        /// The URL that answered the redirect.
+        url: Box<Url>,
+        /// The redirect status.
+        status: StatusCode,
+    },
+
+    /// Keystone answered 2xx but the token response was unusable (no
+    /// `X-Subject-Token`, or a body that is not a token).
+    /// The request reached the server.
+    #[error("invalid token response from {url}: {reason}")]
+    InvalidTokenResponse {
+        /// The token URL.
+        url: Box<Url>,
+        /// What was wrong.
+        reason: String,
+        /// The JSON error, if the body failed to parse.
+        #[source]
+        source: Option<serde_json::Error>,
+    },
+
+    /// A response body could not be decoded as the expected JSON.
+    /// The request reached the server.
+    #[error("could not decode the response to {method} {url} as {expected}")]
+    Decode {
+        /// The method.
+        method: Method,
+        /// The URL.
+        url: Box<Url>,
+        /// The Rust type that was expected.
+        expected: &'static str,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// No catalog endpoint matches the filter.
+    /// No request was sent.
+    #[error("no endpoint in the service catalog matches {filter}; the catalog offers: {available}")]
+    EndpointNotFound {
+        /// The filter, described.
+        filter: String,
+        /// What the catalog offers, described.
+        available: String,
+    },
+
+    /// A URL could not be parsed or is not http(s).
+    /// No request was sent.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The text that was given.
+        url: String,
+        /// Why it is not usable.
+        reason: String,
+    },
+
+    /// A request could not be built (bad header, body not serializable, ...).
+    /// No request was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// The authentication settings are incomplete or contradictory.
+    /// No request was sent.
+    #[error("invalid authentication settings: {0}")]
+    InvalidAuth(String),
+
+    /// The configuration (environment, clouds.yaml) is invalid or incomplete.
+    /// No request was sent.
+    #[error("invalid cloud configuration: {0}")]
+    Config(String),
+
+    /// A configuration, CA or certificate file could not be read.
+    /// No request was sent.
+    #[error("could not read {path}")]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A clouds.yaml or secure.yaml file is not valid YAML of the expected shape.
+    /// No request was sent.
+    #[error("could not parse {path}")]
+    ParseConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// The YAML error.
+        #[source]
+        source: serde_yaml::Error,
+    },
+
+    /// The TLS settings (CA file, client certificate) are not usable, or the
+    /// HTTP client could not be built.
+    /// No request was sent.
+    #[error("could not set up the HTTP client: {reason}")]
+    ClientSetup {
+        /// What failed.
+        reason: String,
+        /// The underlying failure.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+}
+
+impl Error {
+    /// The HTTP status, for [`Error::Http`].
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Http(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The server's request id, for [`Error::Http`].
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Http(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `Retry-After` delay the server asked for, for [`Error::Http`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Http(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the request may have reached the server (and so may have had
+    /// effects). `false` only when it certainly was not sent.
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Self::Http(_)
+            | Self::Timeout { .. }
+            | Self::Transport { .. }
+            | Self::BodyTooLarge { .. }
+            | Self::TooManyRedirects { .. }
+            | Self::BadRedirect { .. }
+            | Self::RedirectRefused { .. }
+            | Self::InvalidTokenResponse { .. }
+            | Self::Decode { .. } => true,
+            Self::Connect { .. }
+            | Self::EndpointNotFound { .. }
+            | Self::InvalidUrl { .. }
+            | Self::InvalidRequest(_)
+            | Self::InvalidAuth(_)
+            | Self::Config(_)
+            | Self::ReadFile { .. }
+            | Self::ParseConfigFile { .. }
+            | Self::ClientSetup { .. } => false,
+        }
+    }
+
+    /// The HTTP error details, for [`Error::Http`].
+    pub fn http(&self) -> Option<&HttpError> {
+        match self {
+            Self::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid_url(url: impl Into<String>, reason: impl fmt::Display) -> Self {
+        Self::InvalidUrl {
+            url: url.into(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// What kind of body an error response had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorBodyKind {
+    /// No body.
+    Empty,
+    /// JSON in a known OpenStack error shape.
+    Json,
+    /// JSON in no known shape.
+    UnrecognizedJson,
+    /// An HTML page (typically from a proxy or load balancer).
+    Html,
+    /// Some other text.
+    Text,
+}
+
+/// An HTTP error status with the details OpenStack put in the response.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpError {
+    /// The status.
+    pub status: StatusCode,
+    /// The request method.
+    pub method: Method,
+    /// The URL that answered.
+    pub url: Url,
+    /// `x-openstack-request-id`, else `x-compute-request-id`.
+    pub request_id: Option<String>,
+    /// The message parsed from the body (Keystone, Nova, API-SIG or
+    /// top-level shapes), or a short snippet of a non-JSON body.
+    pub message: Option<String>,
+    /// Extra details from the body, when given.
+    pub details: Option<String>,
+    /// The fault name of a Nova fault body (`itemNotFound`, ...) or the
+    /// Keystone error title.
+    pub title: Option<String>,
+    /// What the body was.
+    pub body_kind: ErrorBodyKind,
+    /// The `Retry-After` header, as a delay.
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} returned HTTP {}",
+            self.method, self.url, self.status
+        )?;
+        match (&self.message, &self.body_kind) {
+            (Some(m), ErrorBodyKind::Html) => write!(f, ": HTML error page: {m}")?,
+            (Some(m), _) => write!(f, ": {m}")?,
+            (None, _) => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (Request-ID: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reached_server_is_documented_per_variant() {
+        assert!(!Error::InvalidRequest("x".into()).may_have_reached_server());
+        assert!(
+            !Error::EndpointNotFound {
+                filter: "f".into(),
+                available: "a".into()
+            }
+            .may_have_reached_server()
+        );
+        let http = HttpError {
+            status: StatusCode::NOT_FOUND,
+            method: Method::GET,
+            url: Url::parse("http://h/x").unwrap(),
+            request_id: Some("req-1".into()),
+            message: Some("Instance 1 could not be found.".into()),
+            details: None,
+            title: Some("itemNotFound".into()),
+            body_kind: ErrorBodyKind::Json,
+            retry_after: None,
+        };
+        let err = Error::Http(Box::new(http));
+        assert!(err.may_have_reached_server());
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(err.request_id(), Some("req-1"));
+        assert_eq!(
+            err.to_string(),
+            "GET http://h/x returned HTTP 404 Not Found: Instance 1 could not be found. (Request-ID: req-1)"
+        );
+    }
+}

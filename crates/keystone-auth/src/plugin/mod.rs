@@ -1,0 +1,185 @@
+//! Authentication plugins: how a token is obtained. Applying the token to
+//! requests is the [`Session`](crate::Session)'s job.
+
+mod application_credential;
+mod password;
+mod static_token;
+mod token;
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use http::{HeaderMap, Method};
+use secrecy::SecretString;
+use serde_json::Value;
+use url::Url;
+
+pub use application_credential::ApplicationCredential;
+pub use password::Password;
+pub use static_token::StaticToken;
+pub use token::Token;
+
+use crate::access::{AccessInfo, TokenParseError};
+use crate::error::{Error, Result};
+use crate::session::wire::{HttpCore, Outgoing};
+
+/// Obtains an [`AccessInfo`] (token and catalog). Object safe.
+#[async_trait]
+pub trait AuthPlugin: Send + Sync + Debug {
+    /// Authenticates and returns the new access.
+    async fn authenticate(&self, ctx: &AuthContext<'_>) -> Result<AccessInfo>;
+
+    /// The identity endpoint this plugin sends credentials to; its origin is
+    /// allowed to receive the token.
+    fn auth_url(&self) -> Option<&Url>;
+}
+
+#[async_trait]
+impl<P: AuthPlugin + ?Sized> AuthPlugin for Arc<P> {
+    async fn authenticate(&self, ctx: &AuthContext<'_>) -> Result<AccessInfo> {
+        (**self).authenticate(ctx).await
+    }
+
+    fn auth_url(&self) -> Option<&Url> {
+        (**self).auth_url()
+    }
+}
+
+#[async_trait]
+impl<P: AuthPlugin + ?Sized> AuthPlugin for Box<P> {
+    async fn authenticate(&self, ctx: &AuthContext<'_>) -> Result<AccessInfo> {
+        (**self).authenticate(ctx).await
+    }
+
+    fn auth_url(&self) -> Option<&Url> {
+        (**self).auth_url()
+    }
+}
+
+/// What a plugin may use while authenticating: the session's HTTP plumbing
+/// (TLS, timeouts, retries of connect failures, redacted logging).
+#[derive(Debug)]
+pub struct AuthContext<'a> {
+    pub(crate) core: &'a HttpCore,
+}
+
+impl AuthContext<'_> {
+    /// The session clock's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.core.clock.now()
+    }
+
+    /// POSTs a Keystone v3 token request (`{"auth": ..}`) to
+    /// `<auth_url>/auth/tokens` (adding `/v3` when `auth_url` does not end
+    /// in it) and reads the token from `X-Subject-Token` and the body.
+    pub async fn request_token(&self, auth_url: &Url, body: &Value) -> Result<AccessInfo> {
+        let url = tokens_url(auth_url)?;
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("token request body: {e}")))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let delivered = self
+            .core
+            .send_following_redirects(Outgoing {
+                method: Method::POST,
+                url: url.clone(),
+                headers,
+                body: Some(Bytes::from(bytes)),
+                timeout: None,
+                credentials_in_body: true,
+            })
+            .await?;
+        let response = delivered.response.error_for_status()?;
+        let invalid =
+            |reason: &str, source: Option<serde_json::Error>| Error::InvalidTokenResponse {
+                url: Box::new(url.clone()),
+                reason: reason.to_owned(),
+                source,
+            };
+        let token = response
+            .headers
+            .get("x-subject-token")
+            .ok_or_else(|| invalid("no X-Subject-Token header", None))?
+            .to_str()
+            .map_err(|_| invalid("X-Subject-Token is not text", None))?;
+        let token = SecretString::from(token.to_owned());
+        AccessInfo::from_token_response(token, &response.body).map_err(|e| match e {
+            TokenParseError::Json(source) => invalid("the body is not a token", Some(source)),
+            TokenParseError::Time(t) => invalid(&format!("unreadable expires_at {t:?}"), None),
+        })
+    }
+}
+
+/// `<auth_url>[/v3]/auth/tokens`.
+pub(crate) fn tokens_url(auth_url: &Url) -> Result<Url> {
+    let mut base = auth_url.clone();
+    base.set_query(None);
+    base.set_fragment(None);
+    let path = base.path().trim_end_matches('/').to_owned();
+    let path = if path.ends_with("/v3") {
+        format!("{path}/auth/tokens")
+    } else {
+        format!("{path}/v3/auth/tokens")
+    };
+    base.set_path(&path);
+    Ok(base)
+}
+
+/// An auth URL as given: parsed when valid, kept as text for the error otherwise.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthUrl {
+    raw: String,
+    parsed: Option<Url>,
+}
+
+impl AuthUrl {
+    pub(crate) fn new(raw: impl AsRef<str>) -> Self {
+        let raw = raw.as_ref().trim().to_owned();
+        let parsed = Url::parse(&raw)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        Self { raw, parsed }
+    }
+
+    pub(crate) fn get(&self) -> Option<&Url> {
+        self.parsed.as_ref()
+    }
+
+    pub(crate) fn require(&self) -> Result<&Url> {
+        self.parsed.as_ref().ok_or_else(|| {
+            Error::invalid_url(&self.raw, "the auth URL must be an absolute http(s) URL")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_url_adds_v3_once() {
+        for (given, want) in [
+            ("http://h/identity/v3", "http://h/identity/v3/auth/tokens"),
+            ("http://h/identity/v3/", "http://h/identity/v3/auth/tokens"),
+            ("http://h/identity", "http://h/identity/v3/auth/tokens"),
+            ("http://h:5000", "http://h:5000/v3/auth/tokens"),
+        ] {
+            assert_eq!(
+                tokens_url(&Url::parse(given).unwrap()).unwrap().as_str(),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn bad_auth_url_is_an_error() {
+        assert!(AuthUrl::new("not a url").require().is_err());
+        assert!(AuthUrl::new("ftp://h/v3").require().is_err());
+        assert!(AuthUrl::new("http://h/v3").require().is_ok());
+    }
+}

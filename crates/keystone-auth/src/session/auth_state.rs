@@ -1,0 +1,122 @@
+//! The session's current token and single-flight re-authentication: however
+//! many requests find the token stale at once, one token request is made.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tracing::debug;
+
+use crate::access::AccessInfo;
+use crate::error::Result;
+use crate::plugin::{AuthContext, AuthPlugin};
+use crate::session::wire::HttpCore;
+
+#[derive(Debug, Clone)]
+struct Current {
+    access: Arc<AccessInfo>,
+    generation: u64,
+    /// When the token expires by *our* clock: the time we received it plus
+    /// its lifetime (`expires_at - issued_at`), so a skewed local clock does
+    /// not make every fresh token look stale. `None`: never.
+    local_expiry: Option<DateTime<Utc>>,
+}
+
+/// The current token, its generation, and the lock that makes refreshes
+/// single-flight.
+#[derive(Debug)]
+pub(crate) struct AuthState {
+    current: Mutex<Option<Current>>,
+    generation: Mutex<u64>,
+    refresh: tokio::sync::Mutex<()>,
+    margin: Duration,
+}
+
+impl AuthState {
+    pub(crate) fn new(margin: Duration) -> Self {
+        Self {
+            current: Mutex::new(None),
+            generation: Mutex::new(0),
+            refresh: tokio::sync::Mutex::new(()),
+            margin,
+        }
+    }
+
+    /// The current access and its generation, authenticating first if there
+    /// is none, if it expires within the margin, or if its generation is
+    /// `rejected` (the server answered 401 to it).
+    pub(crate) async fn access(
+        &self,
+        plugin: &dyn AuthPlugin,
+        core: &HttpCore,
+        rejected: Option<u64>,
+    ) -> Result<(Arc<AccessInfo>, u64)> {
+        if let Some(found) = self.usable(core, rejected) {
+            return Ok(found);
+        }
+        let _single_flight = self.refresh.lock().await;
+        // Someone else may have refreshed while we waited.
+        if let Some(found) = self.usable(core, rejected) {
+            return Ok(found);
+        }
+        debug!(
+            reason = if rejected.is_some() {
+                "rejected"
+            } else {
+                "missing or expiring"
+            },
+            "authenticating"
+        );
+        let access = Arc::new(plugin.authenticate(&AuthContext { core }).await?);
+        let local_expiry = local_expiry(&access, core.clock.now());
+        let generation = {
+            let mut g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
+            *g += 1;
+            *g
+        };
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        *current = Some(Current {
+            access: Arc::clone(&access),
+            generation,
+            local_expiry,
+        });
+        Ok((access, generation))
+    }
+
+    /// Forgets the token; the next request authenticates.
+    pub(crate) fn invalidate(&self) {
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        *current = None;
+    }
+
+    fn usable(&self, core: &HttpCore, rejected: Option<u64>) -> Option<(Arc<AccessInfo>, u64)> {
+        let current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        let c = current.as_ref()?;
+        if Some(c.generation) == rejected {
+            return None;
+        }
+        if let Some(expiry) = c.local_expiry {
+            let margin = chrono::Duration::from_std(self.margin).unwrap_or(chrono::Duration::MAX);
+            let now = core.clock.now();
+            if now
+                .checked_add_signed(margin)
+                .is_none_or(|deadline| deadline >= expiry)
+            {
+                return None;
+            }
+        }
+        Some((Arc::clone(&c.access), c.generation))
+    }
+}
+
+/// The token's expiry on our clock: `received + (expires_at - issued_at)`
+/// when Keystone gave both, else `expires_at` as is.
+fn local_expiry(access: &AccessInfo, received: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let expires = access.expires_at?;
+    match access.issued_at {
+        Some(issued) if expires >= issued => received
+            .checked_add_signed(expires - issued)
+            .or(Some(expires)),
+        _ => Some(expires),
+    }
+}
