@@ -1,0 +1,45 @@
+//! Stateful Nova resources of the mock: servers, flavors, images, keypairs, limits and
+//! availability zones, shaped per microversion like the reference samples.
+//!
+//! * [`router`] serves the compute API (paths relative to `/compute/v2.1`); every handler
+//!   takes the authenticated, version-checked [`crate::nova::NovaCtx`].
+//! * [`control_router`] is the test control API (nested at `/_mock/nova`), see [`control`].
+//! * [`NovaStore`] holds the state; its pub methods give tests the control powers in-process.
+//!
+//! Mock extensions: metadata key `mock:boot-fault` on create makes the boot end in ERROR with
+//! that fault message; each `GET /servers/{id}` advances pending transitions (see [`servers`]).
+
+pub mod availability_zones;
+pub mod config;
+pub mod control;
+pub mod error;
+pub mod flavors;
+pub mod images;
+pub mod keypairs;
+pub mod limits;
+pub mod model;
+pub mod query;
+pub mod servers;
+pub mod store;
+pub mod validation;
+
+#[cfg(test)]
+mod sample_tests;
+
+pub use config::{FlavorSeed, ImageSeed, NovaConfig};
+pub use control::control_router;
+pub use servers::create::BOOT_FAULT_KEY;
+pub use store::NovaStore;
+
+use crate::state::SharedState;
+
+/// The compute API routes of the Nova resources (paths relative to `/compute/v2.1`).
+pub fn router() -> axum::Router<SharedState> {
+    axum::Router::new()
+        .merge(servers::router())
+        .merge(flavors::router())
+        .merge(keypairs::router())
+        .merge(limits::router())
+        .merge(availability_zones::router())
+        .merge(images::router())
+}

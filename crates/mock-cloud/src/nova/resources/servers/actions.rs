@@ -1,0 +1,681 @@
+//! `POST /servers/{id}/action`: exactly one action key per body; state preconditions and
+//! messages as `nova/compute/api.py` and `servers.py` word them.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::nova::NovaCtx;
+
+use super::super::error::{ApiError, ApiResult};
+use super::super::model::{Image, Server, Settle};
+use super::super::store::Inner;
+use super::super::validation::*;
+use super::create::generate_password;
+use super::create_schema::check_hostname;
+use super::state::{TaskState, VmState};
+use super::views::{ViewKind, server_view};
+
+/// GETs a transitional status stays visible after an action.
+pub const ACTION_POLLS: u32 = 1;
+
+fn accepted() -> Response {
+    StatusCode::ACCEPTED.into_response()
+}
+
+/// 409 for a server in the wrong state.
+fn invalid_state(action: &str, s: &Server) -> ApiError {
+    ApiError::conflict(format!(
+        "Cannot '{action}' instance {} while it is in vm_state {}",
+        s.id,
+        s.vm_state.as_str()
+    ))
+}
+
+fn busy(action: &str, s: &Server) -> ApiError {
+    ApiError::conflict(format!(
+        "Cannot '{action}' instance {} while it is in task_state {}",
+        s.id,
+        s.task_state.map(|t| t.as_str()).unwrap_or("None")
+    ))
+}
+
+/// `check_instance_state`: vm_state in `allowed` and no task in progress.
+fn require(action: &str, s: &Server, allowed: &[VmState]) -> ApiResult<()> {
+    if !allowed.contains(&s.vm_state) {
+        return Err(invalid_state(action, s));
+    }
+    if s.task_state.is_some() {
+        return Err(busy(action, s));
+    }
+    Ok(())
+}
+
+/// Run one server action.
+pub fn run_action(
+    inner: &mut Inner,
+    ctx: &NovaCtx,
+    id: &str,
+    body: &Value,
+    now: DateTime<Utc>,
+) -> ApiResult<Response> {
+    let Some(obj) = body.as_object() else {
+        return Err(ApiError::malformed());
+    };
+    if obj.len() != 1 {
+        return Err(ApiError::malformed());
+    }
+    let Some((action, args)) = obj.iter().next() else {
+        return Err(ApiError::malformed());
+    };
+    let action = action.as_str();
+    const KNOWN: &[&str] = &[
+        "reboot",
+        "os-start",
+        "os-stop",
+        "pause",
+        "unpause",
+        "suspend",
+        "resume",
+        "lock",
+        "unlock",
+        "rescue",
+        "unrescue",
+        "resize",
+        "confirmResize",
+        "revertResize",
+        "rebuild",
+        "createImage",
+        "shelve",
+        "shelveOffload",
+        "unshelve",
+        "forceDelete",
+        "os-getConsoleOutput",
+    ];
+    if !KNOWN.contains(&action) {
+        return Err(ApiError::bad_request(format!(
+            "There is no such action: {action}"
+        )));
+    }
+    let v = ctx.version;
+    // validation that needs no server
+    validate_args(action, args, ctx)?;
+    let image_lookup: Option<bool> = match action {
+        "rebuild" => {
+            let image = args["imageRef"].as_str().unwrap_or_default();
+            Some(inner.image(image).is_some())
+        }
+        _ => None,
+    };
+    let resize_flavor = if action == "resize" {
+        let fid = flavor_id(&args["flavorRef"]);
+        Some(
+            inner
+                .flavor(&fid)
+                .cloned()
+                .ok_or_else(|| ApiError::bad_request("Unable to locate requested flavor."))?,
+        )
+    } else {
+        None
+    };
+    let s = visible_server(inner, ctx, id)?;
+    let lock_exempt = matches!(action, "lock" | "unlock" | "os-getConsoleOutput");
+    if s.locked && !ctx.is_admin && !lock_exempt {
+        return Err(ApiError::conflict(format!("Instance {} is locked", s.id)));
+    }
+    match action {
+        "reboot" => {
+            let hard = args["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case("HARD"));
+            if hard {
+                const OK_TASKS: &[TaskState] = &[
+                    TaskState::Rebooting,
+                    TaskState::RebootingHard,
+                    TaskState::Resuming,
+                    TaskState::Pausing,
+                    TaskState::Unpausing,
+                    TaskState::Suspending,
+                ];
+                if ![
+                    VmState::Active,
+                    VmState::Stopped,
+                    VmState::Paused,
+                    VmState::Suspended,
+                    VmState::Error,
+                ]
+                .contains(&s.vm_state)
+                {
+                    return Err(invalid_state("reboot", s));
+                }
+                if s.task_state.is_some_and(|t| !OK_TASKS.contains(&t)) {
+                    return Err(busy("reboot", s));
+                }
+                s.vm_state = VmState::Active;
+                s.begin(
+                    TaskState::RebootingHard,
+                    ACTION_POLLS,
+                    Settle::To(VmState::Active),
+                    now,
+                );
+            } else {
+                require("reboot", s, &[VmState::Active])?;
+                s.begin(
+                    TaskState::Rebooting,
+                    ACTION_POLLS,
+                    Settle::To(VmState::Active),
+                    now,
+                );
+            }
+            Ok(accepted())
+        }
+        "os-stop" => {
+            require("stop", s, &[VmState::Active, VmState::Error])?;
+            s.begin(
+                TaskState::PoweringOff,
+                ACTION_POLLS,
+                Settle::To(VmState::Stopped),
+                now,
+            );
+            Ok(accepted())
+        }
+        "os-start" => {
+            require("start", s, &[VmState::Stopped])?;
+            s.begin(
+                TaskState::PoweringOn,
+                ACTION_POLLS,
+                Settle::To(VmState::Active),
+                now,
+            );
+            Ok(accepted())
+        }
+        "pause" => simple(
+            s,
+            "pause",
+            &[VmState::Active],
+            TaskState::Pausing,
+            VmState::Paused,
+            now,
+        ),
+        "unpause" => simple(
+            s,
+            "unpause",
+            &[VmState::Paused],
+            TaskState::Unpausing,
+            VmState::Active,
+            now,
+        ),
+        "suspend" => simple(
+            s,
+            "suspend",
+            &[VmState::Active],
+            TaskState::Suspending,
+            VmState::Suspended,
+            now,
+        ),
+        "resume" => simple(
+            s,
+            "resume",
+            &[VmState::Suspended],
+            TaskState::Resuming,
+            VmState::Active,
+            now,
+        ),
+        "lock" => {
+            s.locked = true;
+            s.locked_reason = if v.at_least(2, 73) {
+                args.get("locked_reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            } else {
+                None
+            };
+            s.updated = now;
+            Ok(accepted())
+        }
+        "unlock" => {
+            s.locked = false;
+            s.locked_reason = None;
+            s.updated = now;
+            Ok(accepted())
+        }
+        "rescue" => {
+            require(
+                "rescue",
+                s,
+                &[VmState::Active, VmState::Stopped, VmState::Error],
+            )?;
+            let pass = args
+                .get("adminPass")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(generate_password);
+            s.begin(
+                TaskState::Rescuing,
+                ACTION_POLLS,
+                Settle::To(VmState::Rescued),
+                now,
+            );
+            Ok((StatusCode::OK, axum::Json(json!({"adminPass": pass}))).into_response())
+        }
+        "unrescue" => simple(
+            s,
+            "unrescue",
+            &[VmState::Rescued],
+            TaskState::Unrescuing,
+            VmState::Active,
+            now,
+        ),
+        "resize" => {
+            require("resize", s, &[VmState::Active, VmState::Stopped])?;
+            let Some(new_flavor) = resize_flavor else {
+                return Err(ApiError::bad_request("Unable to locate requested flavor."));
+            };
+            if new_flavor.id == s.flavor.id {
+                return Err(ApiError::bad_request(
+                    "When resizing, instances must change flavor!",
+                ));
+            }
+            s.pre_resize_state = s.vm_state;
+            s.old_flavor = Some(std::mem::replace(&mut s.flavor, new_flavor));
+            if let Some(d) = args.get("OS-DCF:diskConfig").and_then(Value::as_str) {
+                s.disk_config = d.to_string();
+            }
+            s.begin(
+                TaskState::ResizePrep,
+                ACTION_POLLS,
+                Settle::To(VmState::Resized),
+                now,
+            );
+            Ok(accepted())
+        }
+        "confirmResize" => {
+            require("confirmResize", s, &[VmState::Resized])?;
+            s.old_flavor = None;
+            let back = s.pre_resize_state;
+            s.settle(Settle::To(back), now);
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        "revertResize" => {
+            require("revertResize", s, &[VmState::Resized])?;
+            if let Some(old) = s.old_flavor.take() {
+                s.flavor = old;
+            }
+            let back = s.pre_resize_state;
+            s.begin(
+                TaskState::ResizeReverting,
+                ACTION_POLLS,
+                Settle::To(back),
+                now,
+            );
+            Ok(accepted())
+        }
+        "rebuild" => {
+            require(
+                "rebuild",
+                s,
+                &[VmState::Active, VmState::Stopped, VmState::Error],
+            )?;
+            let image = args["imageRef"].as_str().unwrap_or_default().to_string();
+            if image_lookup != Some(true) {
+                return Err(ApiError::bad_request(format!(
+                    "Image {image} could not be found."
+                )));
+            }
+            if s.image_id.is_none() {
+                // volume-backed: below 2.93 only the root volume's own image may be used
+                if !v.at_least(2, 93) && s.root_volume_image.as_deref() != Some(image.as_str()) {
+                    return Err(ApiError::bad_request(format!(
+                        "Image {image} is unacceptable: Unable to rebuild with a different image for a volume-backed server."
+                    )));
+                }
+                s.root_volume_image = Some(image);
+            } else {
+                s.image_id = Some(image);
+            }
+            let back = if s.vm_state == VmState::Stopped {
+                VmState::Stopped
+            } else {
+                VmState::Active
+            };
+            if let Some(n) = args.get("name").and_then(Value::as_str) {
+                s.name = n.to_string();
+            }
+            if let Some(m) = args.get("metadata").and_then(Value::as_object) {
+                s.metadata = m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect();
+            }
+            if let Some(d) = args.get("OS-DCF:diskConfig").and_then(Value::as_str) {
+                s.disk_config = d.to_string();
+            }
+            if let Some(ip) = args.get("accessIPv4").and_then(Value::as_str) {
+                s.access_ipv4 = ip.to_string();
+            }
+            if let Some(ip) = args.get("accessIPv6").and_then(Value::as_str) {
+                s.access_ipv6 = ip.to_string();
+            }
+            if let Some(d) = args.get("description") {
+                s.description = d.as_str().map(str::to_string);
+            }
+            if let Some(k) = args.get("key_name") {
+                s.key_name = k.as_str().map(str::to_string);
+            }
+            if let Some(u) = args.get("user_data") {
+                s.user_data = u.as_str().map(str::to_string);
+            }
+            if let Some(c) = args.get("trusted_image_certificates") {
+                s.trusted_image_certificates = c.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                });
+            }
+            if let Some(h) = args.get("hostname").and_then(Value::as_str) {
+                s.hostname = h.to_string();
+            }
+            if s.vm_state == VmState::Error {
+                s.vm_state = VmState::Active;
+            }
+            s.begin(TaskState::Rebuilding, ACTION_POLLS, Settle::To(back), now);
+            let pass = args
+                .get("adminPass")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(generate_password);
+            let snapshot = s.clone();
+            let mut view = server_view(&snapshot, inner, ctx, ViewKind::Rebuild);
+            view["adminPass"] = json!(pass);
+            Ok((StatusCode::ACCEPTED, axum::Json(json!({"server": view}))).into_response())
+        }
+        "createImage" => {
+            require(
+                "createImage",
+                s,
+                &[
+                    VmState::Active,
+                    VmState::Stopped,
+                    VmState::Paused,
+                    VmState::Suspended,
+                ],
+            )?;
+            let back = s.vm_state;
+            s.begin(
+                TaskState::ImageSnapshot,
+                ACTION_POLLS,
+                Settle::To(back),
+                now,
+            );
+            let server_id = s.id.clone();
+            let name = args["name"].as_str().unwrap_or_default().to_string();
+            let mut properties: std::collections::BTreeMap<String, String> = args
+                .get("metadata")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            properties.insert("instance_uuid".into(), server_id.clone());
+            let image_id = uuid::Uuid::new_v4().to_string();
+            inner.images.push(Image {
+                id: image_id.clone(),
+                name,
+                properties,
+                created: now,
+                server_id: Some(server_id),
+            });
+            if v.at_least(2, 45) {
+                Ok((
+                    StatusCode::ACCEPTED,
+                    axum::Json(json!({"image_id": image_id})),
+                )
+                    .into_response())
+            } else {
+                let mut resp = accepted();
+                let location = format!("{}/images/{image_id}", ctx.base_url.trim_end_matches('/'));
+                if let Ok(h) = HeaderValue::from_str(&location) {
+                    resp.headers_mut().insert(header::LOCATION, h);
+                }
+                Ok(resp)
+            }
+        }
+        "shelve" => {
+            require(
+                "shelve",
+                s,
+                &[
+                    VmState::Active,
+                    VmState::Stopped,
+                    VmState::Paused,
+                    VmState::Suspended,
+                ],
+            )?;
+            s.begin(
+                TaskState::Shelving,
+                ACTION_POLLS,
+                Settle::To(VmState::ShelvedOffloaded),
+                now,
+            );
+            Ok(accepted())
+        }
+        "shelveOffload" => simple(
+            s,
+            "shelveOffload",
+            &[VmState::Shelved],
+            TaskState::ShelvingOffloading,
+            VmState::ShelvedOffloaded,
+            now,
+        ),
+        "unshelve" => {
+            require(
+                "unshelve",
+                s,
+                &[VmState::Shelved, VmState::ShelvedOffloaded],
+            )?;
+            if let Some(az) = args.get("availability_zone").and_then(Value::as_str) {
+                s.availability_zone = std::sync::Arc::from(az);
+            }
+            s.begin(
+                TaskState::Unshelving,
+                ACTION_POLLS,
+                Settle::To(VmState::Active),
+                now,
+            );
+            Ok(accepted())
+        }
+        "forceDelete" => {
+            start_delete(s, now);
+            Ok(accepted())
+        }
+        "os-getConsoleOutput" => {
+            if s.vm_state == VmState::Building {
+                return Err(ApiError::conflict(format!(
+                    "Instance {} is not ready",
+                    s.id
+                )));
+            }
+            let length = match &args["length"] {
+                Value::Null => None,
+                Value::String(x) => x.parse::<i64>().ok(),
+                other => other.as_i64(),
+            };
+            let lines: Vec<String> = (1..=20)
+                .map(|n| format!("[    {n}.000000] {} console line {n}", s.name))
+                .collect();
+            let take = match length {
+                Some(n) if n >= 0 => (n as usize).min(lines.len()),
+                _ => lines.len(),
+            };
+            let output = lines[lines.len() - take..].join("\n");
+            Ok(axum::Json(json!({"output": output})).into_response())
+        }
+        other => Err(ApiError::bad_request(format!(
+            "There is no such action: {other}"
+        ))),
+    }
+}
+
+/// Begin deletion: task_state deleting for one more GET, then gone.
+pub fn start_delete(s: &mut Server, now: DateTime<Utc>) {
+    s.deleting = true;
+    s.begin(TaskState::Deleting, ACTION_POLLS, Settle::Remove, now);
+}
+
+fn simple(
+    s: &mut Server,
+    action: &str,
+    allowed: &[VmState],
+    task: TaskState,
+    to: VmState,
+    now: DateTime<Utc>,
+) -> ApiResult<Response> {
+    require(action, s, allowed)?;
+    s.begin(task, ACTION_POLLS, Settle::To(to), now);
+    Ok(accepted())
+}
+
+fn flavor_id(r: &Value) -> String {
+    let s = match r {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    s.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A server the caller may act on (own project, or any for admins), else 404.
+pub fn visible_server<'a>(
+    inner: &'a mut Inner,
+    ctx: &NovaCtx,
+    id: &str,
+) -> ApiResult<&'a mut Server> {
+    match inner.servers.get_mut(id) {
+        Some(s) if ctx.is_admin || s.project_id == ctx.project_id => Ok(s),
+        _ => Err(ApiError::instance_not_found(id)),
+    }
+}
+
+fn validate_args(action: &str, args: &Value, ctx: &NovaCtx) -> ApiResult<()> {
+    let v = ctx.version;
+    let bad = ApiError::bad_request;
+    match action {
+        "reboot" => {
+            check_type("reboot", args, &["object"]).map_err(bad)?;
+            let obj = args.as_object().cloned().unwrap_or_default();
+            check_required(Some("reboot"), &obj, args, &["type"]).map_err(bad)?;
+            check_enum(
+                "type",
+                &args["type"],
+                &["HARD", "Hard", "hard", "SOFT", "Soft", "soft"],
+            )
+            .map_err(bad)?;
+            check_no_extra(Some("reboot"), &obj, args, &["type"]).map_err(bad)
+        }
+        "resize" => {
+            check_type("resize", args, &["object"]).map_err(bad)?;
+            let obj = args.as_object().cloned().unwrap_or_default();
+            check_required(Some("resize"), &obj, args, &["flavorRef"]).map_err(bad)?;
+            check_type("flavorRef", &args["flavorRef"], &["string", "integer"]).map_err(bad)?;
+            if let Some(d) = obj.get("OS-DCF:diskConfig") {
+                check_enum("OS-DCF:diskConfig", d, &["AUTO", "MANUAL"]).map_err(bad)?;
+            }
+            check_no_extra(
+                Some("resize"),
+                &obj,
+                args,
+                &["flavorRef", "OS-DCF:diskConfig"],
+            )
+            .map_err(bad)
+        }
+        "createImage" => {
+            check_type("createImage", args, &["object"]).map_err(bad)?;
+            let obj = args.as_object().cloned().unwrap_or_default();
+            if let Some(n) = obj.get("name") {
+                check_name("name", n).map_err(bad)?;
+            }
+            if let Some(m) = obj.get("metadata") {
+                check_metadata("metadata", m).map_err(bad)?;
+            }
+            check_required(Some("createImage"), &obj, args, &["name"]).map_err(bad)?;
+            check_no_extra(Some("createImage"), &obj, args, &["name", "metadata"]).map_err(bad)
+        }
+        "lock" if v.at_least(2, 73) => {
+            if args.is_null() {
+                return Ok(());
+            }
+            check_type("lock", args, &["object", "null"]).map_err(bad)?;
+            let obj = args.as_object().cloned().unwrap_or_default();
+            if let Some(r) = obj.get("locked_reason") {
+                check_string("locked_reason", r, 1, 255).map_err(bad)?;
+            }
+            check_no_extra(Some("lock"), &obj, args, &["locked_reason"]).map_err(bad)
+        }
+        "rebuild" => {
+            check_type("rebuild", args, &["object"]).map_err(bad)?;
+            let obj = args.as_object().cloned().unwrap_or_default();
+            let mut allowed = vec![
+                "name",
+                "imageRef",
+                "adminPass",
+                "metadata",
+                "preserve_ephemeral",
+                "OS-DCF:diskConfig",
+                "accessIPv4",
+                "accessIPv6",
+            ];
+            if !v.at_least(2, 57) {
+                allowed.push("personality");
+            }
+            if v.at_least(2, 19) {
+                allowed.push("description");
+            }
+            if v.at_least(2, 54) {
+                allowed.push("key_name");
+            }
+            if v.at_least(2, 57) {
+                allowed.push("user_data");
+            }
+            if v.at_least(2, 63) {
+                allowed.push("trusted_image_certificates");
+            }
+            if v.at_least(2, 90) {
+                allowed.push("hostname");
+            }
+            for (k, val) in &obj {
+                if !allowed.contains(&k.as_str()) {
+                    continue;
+                }
+                match k.as_str() {
+                    "name" => check_name(k, val),
+                    "imageRef" => check_type(k, val, &["string"]),
+                    "metadata" => check_metadata(k, val),
+                    "OS-DCF:diskConfig" => check_enum(k, val, &["AUTO", "MANUAL"]),
+                    "description" => check_string_or_null(k, val, 0, 255),
+                    "key_name" => check_string_or_null(k, val, 1, 255),
+                    "user_data" => {
+                        check_type(k, val, &["string", "null"]).and_then(|_| match val.as_str() {
+                            Some(u) if !is_base64(u) => Err(format_error(k, val, "base64")),
+                            _ => Ok(()),
+                        })
+                    }
+                    "hostname" => check_hostname(k, val, v.at_least(2, 94)),
+                    "preserve_ephemeral" => check_boolean(k, val),
+                    _ => Ok(()),
+                }
+                .map_err(bad)?;
+            }
+            check_required(Some("rebuild"), &obj, args, &["imageRef"]).map_err(bad)?;
+            check_no_extra(Some("rebuild"), &obj, args, &allowed).map_err(bad)
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,142 @@
+//! The servers resource: create, list, show, update, delete, actions and sub-resources.
+//!
+//! Polling model: each `GET /servers/{id}` counts one poll. A new server answers `BUILD`
+//! (task `spawning`) for `build_polls` GETs, then `ACTIVE` (or `ERROR` with a fault when its
+//! metadata had `mock:boot-fault`). After an action the transitional status (REBOOT, RESIZE, ...)
+//! is seen by one GET and resolves on the next. After DELETE one GET shows task `deleting`,
+//! the next answers 404. List and detail requests never advance transitions.
+
+pub mod actions;
+pub mod create;
+pub mod create_schema;
+pub mod list;
+pub mod state;
+pub mod subresources;
+pub mod update;
+pub mod views;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::nova::NovaCtx;
+use crate::state::SharedState;
+
+use super::error::{ApiError, ApiResult, parse_json};
+use views::{ViewKind, server_view};
+
+/// POST /servers
+pub async fn create(State(st): State<SharedState>, ctx: NovaCtx, body: Bytes) -> ApiResult {
+    let body = parse_json(&body)?;
+    let now = st.now();
+    let mut inner = st.nova.lock();
+    create::create_servers(&mut inner, &ctx, &body, now)
+}
+
+/// GET /servers
+pub async fn index(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<serde_json::Value>> {
+    let inner = st.nova.lock();
+    list::list_servers(&inner, &ctx, q.as_deref(), false).map(Json)
+}
+
+/// GET /servers/detail
+pub async fn detail(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<serde_json::Value>> {
+    let inner = st.nova.lock();
+    list::list_servers(&inner, &ctx, q.as_deref(), true).map(Json)
+}
+
+/// GET /servers/{id}: counts as one poll of the server's pending transition.
+pub async fn show(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let now = st.now();
+    let mut inner = st.nova.lock();
+    let visible = inner
+        .servers
+        .get(&id)
+        .is_some_and(|s| ctx.is_admin || s.project_id == ctx.project_id);
+    if !visible || !inner.poll_server(&id, now) {
+        return Err(ApiError::instance_not_found(&id));
+    }
+    let s = inner
+        .servers
+        .get(&id)
+        .ok_or_else(|| ApiError::instance_not_found(&id))?;
+    Ok(Json(
+        json!({"server": server_view(s, &inner, &ctx, ViewKind::Show)}),
+    ))
+}
+
+/// PUT /servers/{id}
+pub async fn update(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<serde_json::Value>> {
+    let body = parse_json(&body)?;
+    let now = st.now();
+    let mut inner = st.nova.lock();
+    update::update_server(&mut inner, &ctx, &id, &body, now).map(Json)
+}
+
+/// DELETE /servers/{id}: 204; task_state `deleting` for one more GET, then 404.
+pub async fn delete(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let now = st.now();
+    let mut inner = st.nova.lock();
+    let s = actions::visible_server(&mut inner, &ctx, &id)?;
+    if s.locked && !ctx.is_admin {
+        return Err(ApiError::conflict(format!("Instance {id} is locked")));
+    }
+    actions::start_delete(s, now);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// POST /servers/{id}/action
+pub async fn action(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let body = parse_json(&body)?;
+    let now = st.now();
+    let mut inner = st.nova.lock();
+    actions::run_action(&mut inner, &ctx, &id, &body, now)
+}
+
+/// The router fragment for servers (paths relative to /compute/v2.1).
+pub fn router() -> axum::Router<SharedState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/servers", get(index).post(create))
+        .route("/servers/detail", get(detail))
+        .route("/servers/{server_id}", get(show).put(update).delete(delete))
+        .route("/servers/{server_id}/action", post(action))
+        .merge(subresources::router())
+}
+
+/// Convert an `ApiResult<Json>` into a response (helper for tests).
+pub fn into_response<T: IntoResponse>(r: ApiResult<T>) -> Response {
+    match r {
+        Ok(v) => v.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
