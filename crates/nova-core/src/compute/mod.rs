@@ -1,11 +1,49 @@
 //! The compute traits that every major-version client implements.
 //!
-//! (Skeleton: the nova-v2/types owner extends this with `servers()`, `flavors()`, ...)
+//! Each trait is object-safe (`Arc<dyn ServerApi>`), so callers and tests can swap the HTTP
+//! implementation (nova-v2) for a fake or for the mockall mocks (`MockServerApi`, ...; with
+//! the `mocks` feature).
+
+mod availability_zones;
+mod flavors;
+mod keypairs;
+mod limits;
+mod servers;
+
+use std::sync::Arc;
+
+pub use availability_zones::AvailabilityZoneApi;
+pub use flavors::FlavorApi;
+pub use keypairs::KeypairApi;
+pub use limits::LimitsApi;
+pub use servers::{ServerApi, ServerStream};
+
+#[cfg(any(test, feature = "mocks"))]
+pub use availability_zones::MockAvailabilityZoneApi;
+#[cfg(any(test, feature = "mocks"))]
+pub use flavors::MockFlavorApi;
+#[cfg(any(test, feature = "mocks"))]
+pub use keypairs::MockKeypairApi;
+#[cfg(any(test, feature = "mocks"))]
+pub use limits::MockLimitsApi;
+#[cfg(any(test, feature = "mocks"))]
+pub use servers::MockServerApi;
 
 use crate::MicroVersion;
 
 /// A compute client for one negotiated microversion of one major API version.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait ComputeClient: Send + Sync + std::fmt::Debug {
     /// The microversion every request of this client carries.
     fn microversion(&self) -> MicroVersion;
+    /// Servers and their actions.
+    fn servers(&self) -> Arc<dyn ServerApi>;
+    /// Flavors.
+    fn flavors(&self) -> Arc<dyn FlavorApi>;
+    /// Keypairs.
+    fn keypairs(&self) -> Arc<dyn KeypairApi>;
+    /// Absolute limits.
+    fn limits(&self) -> Arc<dyn LimitsApi>;
+    /// Availability zones.
+    fn availability_zones(&self) -> Arc<dyn AvailabilityZoneApi>;
 }

@@ -1,1 +1,47 @@
 //! Compute resource types (servers, flavors, keypairs, ...), shaped like Nova's v2.1 JSON.
+//!
+//! Response types keep unknown fields in `extra`, map unknown enum values to `Unknown(..)`
+//! and read an unexpected `null` as "absent", so a newer Nova never breaks a client.
+//! Request types are plain data with chained setters; each reports the version-gated fields
+//! it sets through `field_gates()`.
+
+mod attachments;
+mod availability_zone;
+mod create_server;
+mod field_gate;
+mod flavor;
+mod keypair;
+mod limits;
+mod link;
+mod page;
+mod server;
+mod server_action;
+mod server_group;
+mod server_query;
+mod string_enum;
+mod update_server;
+
+pub use attachments::{FixedIp, InterfaceAttachment, VolumeAttachment};
+pub use availability_zone::{AvailabilityZone, ZoneService, ZoneState};
+pub use create_server::{
+    BdmDestinationType, BdmSourceType, BlockDeviceMapping, BlockDeviceMappingV2, CreateServer,
+    NetworkSpec, Networks, PersonalityFile, SchedulerHints,
+};
+pub use field_gate::{ALL_GATE_REQUIREMENTS, FieldGate};
+pub use flavor::{Flavor, FlavorSummary};
+pub use keypair::{CreateKeypair, Keypair, KeypairType};
+pub use limits::{AbsoluteLimits, Limits};
+pub use link::{Link, next_link};
+pub use page::Page;
+pub use server::{
+    AttachedVolume, CreateServerResult, CreatedServer, DiskConfig, EmbeddedFlavor, Fault, ImageRef,
+    PowerState, SecurityGroupRef, Server, ServerFlavor, ServerImage, ServerStatus, TaskState,
+    VmState,
+};
+pub use server_action::{CreateImage, RebootType, ServerAction};
+pub use server_group::ServerGroup;
+pub use server_query::{ServerQuery, SortDir};
+pub use update_server::{RebuildServer, UpdateServer};
+
+#[cfg(test)]
+mod sample_tests;

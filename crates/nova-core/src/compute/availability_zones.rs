@@ -1,0 +1,16 @@
+//! The availability zone API.
+
+use async_trait::async_trait;
+
+use crate::types::AvailabilityZone;
+use crate::{ApiResponse, Result};
+
+/// Availability zones (`/os-availability-zone`).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AvailabilityZoneApi: Send + Sync + std::fmt::Debug {
+    /// `GET /os-availability-zone`: the zones usable for booting.
+    async fn list(&self) -> Result<ApiResponse<Vec<AvailabilityZone>>>;
+    /// `GET /os-availability-zone/detail` (admin): zones with hosts and services.
+    async fn list_detail(&self) -> Result<ApiResponse<Vec<AvailabilityZone>>>;
+}

@@ -1,0 +1,70 @@
+//! The server API: CRUD, listing, actions and sub-resources.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+use secrecy::SecretString;
+
+use crate::types::{
+    CreateImage, CreateServer, CreateServerResult, InterfaceAttachment, Page, RebuildServer,
+    Server, ServerAction, ServerQuery, UpdateServer, VolumeAttachment,
+};
+use crate::{ApiResponse, Result};
+
+/// A stream of servers over all pages of a listing.
+pub type ServerStream = BoxStream<'static, Result<Server>>;
+
+/// Servers (`/servers`): what novaclient's `ServerManager` does.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ServerApi: Send + Sync + std::fmt::Debug {
+    /// `GET /servers/{id}`.
+    async fn get(&self, id: &str) -> Result<ApiResponse<Server>>;
+    /// Finds a server by exact id, else by unique exact name (like novaclient's
+    /// `find_resource`): `NotFoundByName` when nothing matches, `Ambiguous` when several do.
+    async fn find(&self, name_or_id: &str) -> Result<ApiResponse<Server>>;
+    /// `GET /servers/detail` for one page.
+    async fn list(&self, query: &ServerQuery) -> Result<ApiResponse<Page<Server>>>;
+    /// Every server matching `query`, following `servers_links` across pages.
+    fn list_all(&self, query: ServerQuery) -> ServerStream;
+    /// `POST /servers`. Version-gated fields are checked before anything is sent.
+    async fn create(&self, request: &CreateServer) -> Result<ApiResponse<CreateServerResult>>;
+    /// `PUT /servers/{id}`.
+    async fn update(&self, id: &str, request: &UpdateServer) -> Result<ApiResponse<Server>>;
+    /// `DELETE /servers/{id}`.
+    async fn delete(&self, id: &str) -> Result<ApiResponse<()>>;
+    /// `POST /servers/{id}/action` for an action without a result body.
+    async fn action(&self, id: &str, action: &ServerAction) -> Result<ApiResponse<()>>;
+    /// The `rebuild` action; returns the rebuilt server.
+    async fn rebuild(&self, id: &str, request: &RebuildServer) -> Result<ApiResponse<Server>>;
+    /// The `createImage` action; returns the new image id (from the body from 2.45, else the
+    /// `Location` header).
+    async fn create_image(&self, id: &str, request: &CreateImage) -> Result<ApiResponse<String>>;
+    /// `GET /servers/{id}/metadata`.
+    async fn metadata(&self, id: &str) -> Result<ApiResponse<BTreeMap<String, String>>>;
+    /// `POST /servers/{id}/metadata`: adds or changes items, keeping the others.
+    async fn set_metadata(
+        &self,
+        id: &str,
+        items: &BTreeMap<String, String>,
+    ) -> Result<ApiResponse<BTreeMap<String, String>>>;
+    /// `DELETE /servers/{id}/metadata/{key}`.
+    async fn delete_metadata(&self, id: &str, key: &str) -> Result<ApiResponse<()>>;
+    /// `GET /servers/{id}/tags` (2.26+).
+    async fn tags(&self, id: &str) -> Result<ApiResponse<Vec<String>>>;
+    /// `PUT /servers/{id}/tags`: replaces all tags (2.26+).
+    async fn set_tags(&self, id: &str, tags: &[String]) -> Result<ApiResponse<Vec<String>>>;
+    /// `PUT /servers/{id}/tags/{tag}` (2.26+).
+    async fn add_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>>;
+    /// `DELETE /servers/{id}/tags/{tag}` (2.26+).
+    async fn delete_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>>;
+    /// The `os-getConsoleOutput` action: the last `lines` lines, or all.
+    async fn console_output(&self, id: &str, lines: Option<u32>) -> Result<ApiResponse<String>>;
+    /// `GET /servers/{id}/os-server-password`: the encrypted password (empty if unset).
+    async fn password(&self, id: &str) -> Result<ApiResponse<SecretString>>;
+    /// `GET /servers/{id}/os-interface`.
+    async fn interfaces(&self, id: &str) -> Result<ApiResponse<Vec<InterfaceAttachment>>>;
+    /// `GET /servers/{id}/os-volume_attachments`.
+    async fn volume_attachments(&self, id: &str) -> Result<ApiResponse<Vec<VolumeAttachment>>>;
+}

@@ -1,0 +1,42 @@
+//! [`Transport`] for `keystone_auth::Adapter` (feature `keystone`): compute requests go
+//! through the keystone session (token, re-authentication, retries, TLS, redacted logs).
+
+use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+fn transport_error(what: String, error: keystone_auth::Error) -> TransportError {
+    let mut out = TransportError::new(
+        format!("keystone-auth could not complete {what}"),
+        error.may_have_reached_server(),
+    );
+    if let Some(status) = error.status() {
+        out = out.with_status(status);
+    }
+    out.with_source(error)
+}
+
+#[async_trait::async_trait]
+impl Transport for keystone_auth::Adapter {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let HttpRequest {
+            method,
+            path,
+            headers,
+            body,
+        } = request;
+        match keystone_auth::Adapter::send(self, method.clone(), &path, headers, body).await {
+            Ok(response) => Ok(HttpResponse {
+                status: response.status,
+                headers: response.headers,
+                body: response.body,
+            }),
+            Err(e) => Err(transport_error(format!("{method} {path}"), e)),
+        }
+    }
+
+    async fn endpoint(&self) -> Result<String, TransportError> {
+        keystone_auth::Adapter::endpoint(self)
+            .await
+            .map(|url| url.to_string())
+            .map_err(|e| transport_error("the compute endpoint lookup".to_owned(), e))
+    }
+}
