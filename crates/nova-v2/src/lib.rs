@@ -1,1 +1,63 @@
-//! nova-v2 (skeleton).
+//! OpenStack Compute v2.1 client: servers, flavors, keypairs, limits and availability zones,
+//! typed for every microversion from 2.1 to 2.104.
+//!
+//! This crate implements the [`nova_core::compute`] traits for major version 2 and registers
+//! itself with nova-core's client registry, so `nova_core::Client::new("2.60", ..)` finds it.
+//! The registration is a link-time `inventory` entry: a program that never names this crate
+//! must still link it, with `use nova_v2 as _;` (or call [`register`]).
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use nova_core::{Connection, MicroVersion, Transport};
+//! use nova_core::compute::ComputeClient;
+//! use nova_v2::{CreateServer, Networks, NovaV2Client, ServerStatus, ServerWaitExt, WaitOptions};
+//!
+//! async fn boot(transport: Arc<dyn Transport>) -> nova_core::Result<()> {
+//!     let client = NovaV2Client::new(Connection::new(transport, MicroVersion::new(2, 90)));
+//!     let servers = client.servers();
+//!     let request = CreateServer::new("web-1", "m1.small")
+//!         .image("cirros-0.6.2")
+//!         .networks(Networks::Auto)
+//!         .description("made by nova-v2");
+//!     let created = servers.create(&request).await?;
+//!     if let nova_v2::CreateServerResult::Server(server) = created.value {
+//!         let active = servers
+//!             .wait_for_status(&server.id, ServerStatus::Active, &WaitOptions::new())
+//!             .await?;
+//!         println!("{} is {}", active.name, active.status);
+//!     }
+//!     Ok(())
+//! }
+//! ```
+
+pub mod body;
+mod client;
+mod find;
+mod flavors;
+mod gate;
+mod keypairs;
+mod limits;
+mod pagination;
+mod path;
+mod registration;
+mod servers;
+pub mod wait;
+
+pub use client::{MAX_VERSION, MIN_VERSION, NovaV2Client};
+pub use flavors::FlavorManager;
+pub use keypairs::KeypairManager;
+pub use limits::{AvailabilityZoneManager, LimitsManager};
+pub use registration::{REGISTRATION, register};
+pub use servers::ServerManager;
+pub use wait::{
+    Clock, ProgressCallback, ServerWaitExt, TokioClock, VirtualClock, WaitOptions, WaitProgress,
+    wait_for_delete, wait_for_status,
+};
+
+pub use nova_core::types::*;
+pub use nova_core::{ApiResponse, Error, Result};
+
+#[cfg(test)]
+mod fake_transport;
+#[cfg(test)]
+mod manager_tests;

@@ -1,0 +1,406 @@
+//! The server manager: `nova_core::compute::ServerApi` over a `Connection`.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use http::Method;
+use nova_core::compute::{ServerApi, ServerStream};
+use nova_core::types::{
+    CreateImage, CreateServer, CreateServerResult, CreatedServer, InterfaceAttachment, Link,
+    Networks, Page, RebuildServer, Server, ServerAction, ServerQuery, UpdateServer,
+    VolumeAttachment, next_link,
+};
+use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result};
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::body;
+use crate::find::{is_not_found, unique_by_name};
+use crate::gate::{check_fields, check_operation};
+use crate::pagination::all_servers;
+use crate::path::{encode, with_query};
+
+/// Servers over one negotiated connection.
+#[derive(Debug, Clone)]
+pub struct ServerManager {
+    conn: Connection,
+}
+
+#[derive(Deserialize)]
+struct ServerBody {
+    server: Server,
+}
+
+#[derive(Deserialize)]
+struct ServersBody {
+    #[serde(default)]
+    servers: Vec<Server>,
+    #[serde(default)]
+    servers_links: Vec<Link>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CreateBody {
+    Server { server: CreatedServer },
+    Reservation { reservation_id: String },
+}
+
+#[derive(Deserialize)]
+struct MetadataBody {
+    #[serde(default)]
+    metadata: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct TagsBody {
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ConsoleBody {
+    #[serde(default)]
+    output: String,
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    #[serde(default)]
+    password: Option<SecretString>,
+}
+
+#[derive(Deserialize)]
+struct InterfacesBody {
+    #[serde(rename = "interfaceAttachments", default)]
+    interfaces: Vec<InterfaceAttachment>,
+}
+
+#[derive(Deserialize)]
+struct VolumeAttachmentsBody {
+    #[serde(rename = "volumeAttachments", default)]
+    attachments: Vec<VolumeAttachment>,
+}
+
+#[derive(Deserialize)]
+struct ImageIdBody {
+    image_id: String,
+}
+
+/// `servers/detail` with the query's parameters.
+pub(crate) fn list_path(query: &ServerQuery) -> String {
+    with_query("servers/detail", &query.to_pairs())
+}
+
+/// Fetches one page of `servers/detail` at `path`.
+pub(crate) async fn fetch_page(conn: &Connection, path: &str) -> Result<ApiResponse<Page<Server>>> {
+    let resp = conn.get::<ServersBody>(path).await?;
+    Ok(resp.map(|body| Page {
+        next: next_link(&body.servers_links).map(str::to_owned),
+        items: body.servers,
+    }))
+}
+
+fn server_path(id: &str) -> String {
+    format!("servers/{}", encode(id))
+}
+
+fn unit<T>(resp: ApiResponse<T>) -> ApiResponse<()> {
+    resp.map(|_| ())
+}
+
+/// `user_data` must fit Nova's schema once encoded; refused here rather than by a 400.
+fn check_user_data(len: usize) -> Result<()> {
+    let encoded = len.div_ceil(3) * 4;
+    if encoded > body::MAX_USER_DATA_BASE64 {
+        return Err(Error::InvalidInput {
+            field: "user_data".to_owned(),
+            reason: format!(
+                "user_data is {encoded} bytes once base64-encoded; Nova accepts at most {}",
+                body::MAX_USER_DATA_BASE64
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl ServerManager {
+    /// A manager sending through `conn`.
+    pub fn new(conn: Connection) -> Self {
+        Self { conn }
+    }
+
+    /// The microversion of every request.
+    pub fn microversion(&self) -> MicroVersion {
+        self.conn.microversion()
+    }
+
+    async fn post_action(&self, id: &str, body: &Value) -> Result<ApiResponse<nova_core::RawBody>> {
+        self.conn
+            .post_raw(&format!("{}/action", server_path(id)), body)
+            .await
+    }
+
+    fn validate_create(&self, request: &CreateServer) -> Result<()> {
+        check_fields(&self.conn, &request.field_gates())?;
+        if let Some(data) = &request.user_data {
+            check_user_data(data.len())?;
+        }
+        let needs_networks = VersionReqs::networks_required().matches(self.conn.microversion());
+        if needs_networks && request.networks.is_none() {
+            return Err(Error::InvalidInput {
+                field: "networks".to_owned(),
+                reason: format!(
+                    "networks is required from 2.37 (this connection uses {}); use Networks::Auto, \
+                     Networks::None or a list",
+                    self.conn.microversion()
+                ),
+            });
+        }
+        if let Some(Networks::List(list)) = &request.networks {
+            if list.iter().any(|n| n.uuid.is_none() && n.port.is_none()) {
+                return Err(Error::InvalidInput {
+                    field: "networks".to_owned(),
+                    reason: "each network entry needs a network uuid or a port".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+struct VersionReqs;
+
+impl VersionReqs {
+    fn networks_required() -> nova_core::VersionReq {
+        nova_core::VersionReq::at_least(MicroVersion::new(2, 37))
+    }
+}
+
+#[async_trait]
+impl ServerApi for ServerManager {
+    async fn get(&self, id: &str) -> Result<ApiResponse<Server>> {
+        let resp = self.conn.get::<ServerBody>(&server_path(id)).await?;
+        Ok(resp.map(|b| b.server))
+    }
+
+    async fn find(&self, name_or_id: &str) -> Result<ApiResponse<Server>> {
+        match self.get(name_or_id).await {
+            Ok(found) => return Ok(found),
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(e),
+        }
+        let first =
+            fetch_page(&self.conn, &list_path(&ServerQuery::new().name(name_or_id))).await?;
+        let has_more = first.value.next.is_some();
+        let mut candidates: Vec<Server> = Vec::new();
+        let first = first.map(|page| {
+            candidates = page.items;
+        });
+        if has_more {
+            // More than one page of name matches: walk them all.
+            candidates = self
+                .list_all(ServerQuery::new().name(name_or_id))
+                .try_collect()
+                .await?;
+        }
+        let server = unique_by_name(
+            "server",
+            name_or_id,
+            candidates
+                .into_iter()
+                .map(|s| (s.id.clone(), s.name.clone(), s))
+                .collect(),
+        )?;
+        Ok(first.map(|()| server))
+    }
+
+    async fn list(&self, query: &ServerQuery) -> Result<ApiResponse<Page<Server>>> {
+        check_fields(&self.conn, &query.field_gates())?;
+        fetch_page(&self.conn, &list_path(query)).await
+    }
+
+    fn list_all(&self, query: ServerQuery) -> ServerStream {
+        if let Err(e) = check_fields(&self.conn, &query.field_gates()) {
+            return Box::pin(futures::stream::once(async move { Err(e) }));
+        }
+        all_servers(self.conn.clone(), query)
+    }
+
+    async fn create(&self, request: &CreateServer) -> Result<ApiResponse<CreateServerResult>> {
+        self.validate_create(request)?;
+        let body = body::create_server(request);
+        let resp = self
+            .conn
+            .post::<Value, CreateBody>("servers", &body)
+            .await?;
+        Ok(resp.map(|b| match b {
+            CreateBody::Server { server } => CreateServerResult::Server(server),
+            CreateBody::Reservation { reservation_id } => {
+                CreateServerResult::Reservation(reservation_id)
+            }
+        }))
+    }
+
+    async fn update(&self, id: &str, request: &UpdateServer) -> Result<ApiResponse<Server>> {
+        check_fields(&self.conn, &request.field_gates())?;
+        let body = body::update_server(request);
+        let resp = self
+            .conn
+            .put::<Value, ServerBody>(&server_path(id), &body)
+            .await?;
+        Ok(resp.map(|b| b.server))
+    }
+
+    async fn delete(&self, id: &str) -> Result<ApiResponse<()>> {
+        let resp = self
+            .conn
+            .send(Method::DELETE, &server_path(id), None)
+            .await?;
+        Ok(unit(resp))
+    }
+
+    async fn action(&self, id: &str, action: &ServerAction) -> Result<ApiResponse<()>> {
+        if let Some(req) = action.operation_gate() {
+            check_operation(&self.conn, action.name(), req)?;
+        }
+        check_fields(&self.conn, &action.field_gates())?;
+        let resp = self.post_action(id, &body::server_action(action)).await?;
+        Ok(unit(resp))
+    }
+
+    async fn rebuild(&self, id: &str, request: &RebuildServer) -> Result<ApiResponse<Server>> {
+        check_fields(&self.conn, &request.field_gates())?;
+        if let Some(Some(data)) = &request.user_data {
+            check_user_data(data.len())?;
+        }
+        let body = body::rebuild_server(request);
+        let resp = self
+            .conn
+            .post::<Value, ServerBody>(&format!("{}/action", server_path(id)), &body)
+            .await?;
+        Ok(resp.map(|b| b.server))
+    }
+
+    async fn create_image(&self, id: &str, request: &CreateImage) -> Result<ApiResponse<String>> {
+        let resp = self.post_action(id, &body::create_image(request)).await?;
+        let from_body = serde_json::from_slice::<ImageIdBody>(resp.value.bytes())
+            .ok()
+            .map(|b| b.image_id);
+        let from_location = resp
+            .location()
+            .and_then(|loc| loc.trim_end_matches('/').rsplit('/').next())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        match from_body.or(from_location) {
+            Some(image_id) => Ok(resp.map(|_| image_id)),
+            None => Err(Error::Decode {
+                what: "createImage answer (image_id body or Location header)".to_owned(),
+                request_id: resp.request_id.clone(),
+                snippet: String::from_utf8_lossy(resp.value.bytes())
+                    .chars()
+                    .take(200)
+                    .collect(),
+                source: "neither an image_id in the body nor a Location header".into(),
+            }),
+        }
+    }
+
+    async fn metadata(&self, id: &str) -> Result<ApiResponse<BTreeMap<String, String>>> {
+        let resp = self
+            .conn
+            .get::<MetadataBody>(&format!("{}/metadata", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| b.metadata))
+    }
+
+    async fn set_metadata(
+        &self,
+        id: &str,
+        items: &BTreeMap<String, String>,
+    ) -> Result<ApiResponse<BTreeMap<String, String>>> {
+        let body = serde_json::json!({ "metadata": items });
+        let resp = self
+            .conn
+            .post::<Value, MetadataBody>(&format!("{}/metadata", server_path(id)), &body)
+            .await?;
+        Ok(resp.map(|b| b.metadata))
+    }
+
+    async fn delete_metadata(&self, id: &str, key: &str) -> Result<ApiResponse<()>> {
+        let path = format!("{}/metadata/{}", server_path(id), encode(key));
+        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+    }
+
+    async fn tags(&self, id: &str) -> Result<ApiResponse<Vec<String>>> {
+        check_operation(&self.conn, "server tags", ">=2.26")?;
+        let resp = self
+            .conn
+            .get::<TagsBody>(&format!("{}/tags", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| b.tags))
+    }
+
+    async fn set_tags(&self, id: &str, tags: &[String]) -> Result<ApiResponse<Vec<String>>> {
+        check_operation(&self.conn, "server tags", ">=2.26")?;
+        let body = serde_json::json!({ "tags": tags });
+        let resp = self
+            .conn
+            .put::<Value, TagsBody>(&format!("{}/tags", server_path(id)), &body)
+            .await?;
+        Ok(resp.map(|b| b.tags))
+    }
+
+    async fn add_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>> {
+        check_operation(&self.conn, "server tags", ">=2.26")?;
+        let path = format!("{}/tags/{}", server_path(id), encode(tag));
+        Ok(unit(self.conn.send(Method::PUT, &path, None).await?))
+    }
+
+    async fn delete_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>> {
+        check_operation(&self.conn, "server tags", ">=2.26")?;
+        let path = format!("{}/tags/{}", server_path(id), encode(tag));
+        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+    }
+
+    async fn console_output(&self, id: &str, lines: Option<u32>) -> Result<ApiResponse<String>> {
+        let body = match lines {
+            Some(n) => serde_json::json!({ "os-getConsoleOutput": { "length": n } }),
+            None => serde_json::json!({ "os-getConsoleOutput": {} }),
+        };
+        let resp = self
+            .conn
+            .post::<Value, ConsoleBody>(&format!("{}/action", server_path(id)), &body)
+            .await?;
+        Ok(resp.map(|b| b.output))
+    }
+
+    async fn password(&self, id: &str) -> Result<ApiResponse<SecretString>> {
+        let resp = self
+            .conn
+            .get::<PasswordBody>(&format!("{}/os-server-password", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| {
+            b.password
+                .unwrap_or_else(|| SecretString::from(String::new()))
+        }))
+    }
+
+    async fn interfaces(&self, id: &str) -> Result<ApiResponse<Vec<InterfaceAttachment>>> {
+        let resp = self
+            .conn
+            .get::<InterfacesBody>(&format!("{}/os-interface", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| b.interfaces))
+    }
+
+    async fn volume_attachments(&self, id: &str) -> Result<ApiResponse<Vec<VolumeAttachment>>> {
+        let resp = self
+            .conn
+            .get::<VolumeAttachmentsBody>(&format!("{}/os-volume_attachments", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| b.attachments))
+    }
+}
