@@ -1,2 +1,52 @@
-//! xtask
-fn main() {}
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! - `demo`: boot a server through the whole stack against an in-process mock cloud.
+//! - `test`: everything CI runs (formatting, lints, unit, doc and integration tests).
+//! - `integration [--cloud NAME]`: the `tests/` suite against the mock-cloud binary,
+//!   or against any cloud from `clouds.yaml`.
+
+mod demo;
+mod integration;
+mod process;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  demo                      boot a server through every layer against an embedded mock cloud
+  test [--no-lint]          fmt + clippy + all tests + the integration suite against mock-cloud
+  integration [--cloud NAME]
+                            run the tests/ suite against the mock-cloud binary (default)
+                            or against cloud NAME from clouds.yaml
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        "demo" => demo::run(rest),
+        "test" => test::run(rest),
+        "integration" => integration::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
