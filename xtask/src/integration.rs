@@ -85,7 +85,7 @@ struct MockProcess {
 
 impl MockProcess {
     fn start() -> Result<MockProcess, String> {
-        let dir = process::workspace_root().join("target").join("xtask");
+        let dir = process::target_dir().join("xtask");
         std::fs::create_dir_all(&dir).map_err(|error| format!("cannot create {dir:?}: {error}"))?;
         let ready_file = dir.join("mock-cloud.ready");
         let log = dir.join("mock-cloud.log");
@@ -95,10 +95,7 @@ impl MockProcess {
         let log_err = log_file
             .try_clone()
             .map_err(|error| format!("cannot open {log:?}: {error}"))?;
-        let binary = process::workspace_root()
-            .join("target")
-            .join("debug")
-            .join("mock-cloud");
+        let binary = process::target_dir().join("debug").join("mock-cloud");
         let mut command = Command::new(&binary);
         command
             .args(["--port", "0", "--exit-on-stdin-eof", "--ready-file"])
