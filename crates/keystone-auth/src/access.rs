@@ -170,6 +170,37 @@ impl AccessInfo {
         })
     }
 
+    /// Parses a Keystone v3 token response body (`{"token": {...}}`) that
+    /// `url` answered, with `token` from its `X-Subject-Token` header.
+    /// Any input gives a value or [`Error::InvalidTokenResponse`], never a
+    /// panic.
+    ///
+    /// ```
+    /// use keystone_auth::{AccessInfo, Url};
+    /// let url = Url::parse("http://127.0.0.1:5000/v3/auth/tokens").unwrap();
+    /// let body = br#"{"token": {"methods": ["password"], "expires_at": "2030-01-01T00:00:00.000000Z"}}"#;
+    /// let access = AccessInfo::parse_token_response("tok".into(), body, &url).unwrap();
+    /// assert!(access.catalog.is_empty());
+    /// assert!(AccessInfo::parse_token_response("tok".into(), b"[", &url).is_err());
+    /// ```
+    pub fn parse_token_response(
+        token: SecretString,
+        body: &[u8],
+        url: &url::Url,
+    ) -> crate::error::Result<Self> {
+        let invalid = |reason: String, source| crate::error::Error::InvalidTokenResponse {
+            url: Box::new(url.clone()),
+            reason,
+            source,
+        };
+        Self::from_token_response(token, body).map_err(|e| match e {
+            TokenParseError::Json(source) => {
+                invalid("the body is not a token".into(), Some(source))
+            }
+            TokenParseError::Time(t) => invalid(format!("unreadable expires_at {t:?}"), None),
+        })
+    }
+
     /// Access info for a fixed token: no expiry, no catalog.
     pub fn from_static_token(token: SecretString) -> Self {
         Self {

@@ -81,6 +81,19 @@ impl Adapter {
         }
     }
 
+    /// The endpoint as text, without parsing it on every request: the override, else
+    /// the catalog entry (when there is none, [`Adapter::endpoint`]'s error).
+    async fn endpoint_text(&self) -> Result<String> {
+        if let Some(text) = &self.endpoint_override {
+            return Ok(text.clone());
+        }
+        let access = self.session.access_info().await?;
+        match access.catalog.endpoints_for(&self.filter).first() {
+            Some(endpoint) => Ok(endpoint.url.clone()),
+            None => self.endpoint().await.map(String::from),
+        }
+    }
+
     /// Sends `method` to `path`: relative to the endpoint (joined with
     /// exactly one `/`), or an absolute http(s) URL (e.g. a `next` link; the
     /// token then goes only to a trusted origin). Any HTTP status is `Ok`.
@@ -94,10 +107,11 @@ impl Adapter {
         if let Some(reason) = &self.invalid {
             return Err(Error::InvalidRequest(reason.clone()));
         }
+        // The URL is parsed once, by `Session::send`; here it is only text.
         let url = if is_absolute(path) {
-            parse_http_url(path)?
+            path.to_owned()
         } else {
-            join(&self.endpoint().await?, path)?
+            join_text(&self.endpoint_text().await?, path)
         };
         let mut all = self.default_headers.clone();
         for (name, value) in headers {
@@ -105,7 +119,7 @@ impl Adapter {
                 all.insert(name, value);
             }
         }
-        let mut request = Request::new(method, url.as_str()).headers(all);
+        let mut request = Request::new(method, url).headers(all);
         if let Some(body) = body {
             request = request.body(body);
         }
@@ -123,15 +137,20 @@ fn is_absolute(path: &str) -> bool {
 }
 
 /// `endpoint` + `/` + `path`, with exactly one slash between them.
+#[cfg(test)]
 fn join(endpoint: &Url, path: &str) -> Result<Url> {
-    let base = endpoint.as_str().trim_end_matches('/');
+    parse_http_url(&join_text(endpoint.as_str(), path))
+}
+
+/// `endpoint` and `path` joined with exactly one `/` (not parsed).
+fn join_text(endpoint: &str, path: &str) -> String {
+    let base = endpoint.trim().trim_end_matches('/');
     let path = path.trim_start_matches('/');
-    let text = if path.is_empty() {
+    if path.is_empty() {
         base.to_owned()
     } else {
         format!("{base}/{path}")
-    };
-    parse_http_url(&text)
+    }
 }
 
 #[cfg(test)]

@@ -113,6 +113,20 @@ pub enum Error {
         status: StatusCode,
     },
 
+    /// Another request of the same session was authenticating while this one
+    /// waited for its token, and that authentication failed: the failure is
+    /// shared by every waiting request instead of each asking Keystone again.
+    /// This request was not sent.
+    #[error("authentication failed in a concurrent request of this session: {message}")]
+    AuthenticationFailed {
+        /// The failure, as the request that authenticated saw it.
+        message: String,
+        /// Its HTTP status, when Keystone answered one.
+        status: Option<StatusCode>,
+        /// Keystone's request id, when it answered.
+        request_id: Option<String>,
+    },
+
     /// Keystone answered 2xx but the token response was unusable (no
     /// `X-Subject-Token`, or a body that is not a token).
     /// The request reached the server.
@@ -217,6 +231,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Http(e) => Some(e.status),
+            Self::AuthenticationFailed { status, .. } => *status,
             _ => None,
         }
     }
@@ -225,6 +240,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Self::Http(e) => e.request_id.as_deref(),
+            Self::AuthenticationFailed { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -251,6 +267,7 @@ impl Error {
             | Self::InvalidTokenResponse { .. }
             | Self::Decode { .. } => true,
             Self::Connect { .. }
+            | Self::AuthenticationFailed { .. }
             | Self::EndpointNotFound { .. }
             | Self::InvalidUrl { .. }
             | Self::InvalidRequest(_)

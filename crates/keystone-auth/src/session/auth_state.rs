@@ -1,6 +1,7 @@
 //! The session's current token and single-flight re-authentication: however
 //! many requests find the token stale at once, one token request is made.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 use tracing::debug;
 
 use crate::access::AccessInfo;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plugin::{AuthContext, AuthPlugin};
 use crate::session::wire::HttpCore;
 
@@ -30,6 +31,36 @@ pub(crate) struct AuthState {
     generation: Mutex<u64>,
     refresh: tokio::sync::Mutex<()>,
     margin: Duration,
+    /// How many authentications have failed, and how the last one did: a
+    /// request that waited for a refresh that failed gets that failure.
+    failures: AtomicU64,
+    last_failure: Mutex<Option<SharedFailure>>,
+}
+
+/// What waiting requests learn of a failed authentication.
+#[derive(Debug, Clone)]
+struct SharedFailure {
+    message: String,
+    status: Option<http::StatusCode>,
+    request_id: Option<String>,
+}
+
+impl SharedFailure {
+    fn of(error: &Error) -> Self {
+        Self {
+            message: error.to_string(),
+            status: error.status(),
+            request_id: error.request_id().map(str::to_owned),
+        }
+    }
+
+    fn into_error(self) -> Error {
+        Error::AuthenticationFailed {
+            message: self.message,
+            status: self.status,
+            request_id: self.request_id,
+        }
+    }
 }
 
 impl AuthState {
@@ -39,6 +70,8 @@ impl AuthState {
             generation: Mutex::new(0),
             refresh: tokio::sync::Mutex::new(()),
             margin,
+            failures: AtomicU64::new(0),
+            last_failure: Mutex::new(None),
         }
     }
 
@@ -54,10 +87,23 @@ impl AuthState {
         if let Some(found) = self.usable(core, rejected) {
             return Ok(found);
         }
+        let failures_before = self.failures.load(Ordering::Acquire);
         let _single_flight = self.refresh.lock().await;
         // Someone else may have refreshed while we waited.
         if let Some(found) = self.usable(core, rejected) {
             return Ok(found);
+        }
+        // ... or failed to: share that failure rather than ask again at once.
+        if self.failures.load(Ordering::Acquire) != failures_before {
+            let failure = self
+                .last_failure
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            if let Some(failure) = failure {
+                debug!("the authentication this request waited for failed; sharing its error");
+                return Err(failure.into_error());
+            }
         }
         debug!(
             reason = if rejected.is_some() {
@@ -67,7 +113,15 @@ impl AuthState {
             },
             "authenticating"
         );
-        let access = Arc::new(plugin.authenticate(&AuthContext { core }).await?);
+        let access = match plugin.authenticate(&AuthContext { core }).await {
+            Ok(access) => Arc::new(access),
+            Err(error) => {
+                *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(SharedFailure::of(&error));
+                self.failures.fetch_add(1, Ordering::AcqRel);
+                return Err(error);
+            }
+        };
         let local_expiry = local_expiry(&access, core.clock.now());
         let generation = {
             let mut g = self.generation.lock().unwrap_or_else(|p| p.into_inner());

@@ -193,6 +193,12 @@ impl SessionBuilder {
             .map_err(|_| {
                 Error::InvalidRequest("the global request id is not a valid header value".into())
             })?;
+        if self.insecure {
+            tracing::warn!(
+                "TLS certificate verification is disabled (insecure mode): any server can \
+                 impersonate the cloud and read the credentials and token"
+            );
+        }
         let mut client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)

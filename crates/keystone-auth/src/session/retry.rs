@@ -9,13 +9,18 @@ use http::{Method, StatusCode};
 /// The retry rules of a session.
 ///
 /// Connect failures (the request was never sent) are retried for every
-/// method; the statuses in [`RetryPolicy::retry_statuses`] only for
-/// idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS). A request that may
-/// have reached the server and is not idempotent is never re-sent.
+/// method; a connection lost after sending only for idempotent methods
+/// (GET, HEAD, PUT, DELETE, OPTIONS); both within
+/// [`RetryPolicy::connect_retries`]. Timeouts are not re-sent. The statuses in
+/// [`RetryPolicy::retry_statuses`] (429, 502, 503, 504) are retried for
+/// idempotent methods only, honouring `Retry-After`: a 429 or 503 from a
+/// proxy or rate limiter in front of the service does not prove the request
+/// went unprocessed, so a POST that may have reached the server is never
+/// re-sent, whatever the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
-    /// Extra attempts after a connect failure.
+    /// Extra attempts after a connection failure (see the rules above).
     pub connect_retries: u32,
     /// Extra attempts after a retriable status.
     pub status_retries: u32,

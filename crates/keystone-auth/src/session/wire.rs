@@ -49,21 +49,24 @@ pub(crate) struct Outgoing {
 
 impl HttpCore {
     /// Sends `out`, re-sending under the retry policy: connect failures for
-    /// any method, retriable statuses for idempotent methods only.
+    /// any method; connections lost after sending for idempotent methods
+    /// only (timeouts are not re-sent); the retriable statuses (429, 502, 503,
+    /// 504) for idempotent methods only.
     pub(crate) async fn send_with_retries(&self, out: &Outgoing) -> Result<Response> {
         let mut connect_attempts = 0u32;
         let mut status_attempts = 0u32;
         loop {
             match self.exchange(out).await {
-                Err(e @ Error::Connect { .. }) => {
-                    if connect_attempts >= self.retry.connect_retries {
+                Err(e @ (Error::Connect { .. } | Error::Transport { .. })) => {
+                    let resendable = !e.may_have_reached_server() || is_idempotent(&out.method);
+                    if !resendable || connect_attempts >= self.retry.connect_retries {
                         return Err(e);
                     }
                     let delay = self.retry.delay(connect_attempts, None);
                     connect_attempts += 1;
                     debug!(
                         method = %out.method, url = %out.url, attempt = connect_attempts,
-                        "connect failure, retrying in {delay:?}: {e}"
+                        "connection failure, retrying in {delay:?}: {e}"
                     );
                     self.sleeper.sleep(delay).await;
                 }
@@ -151,7 +154,8 @@ impl HttpCore {
         let mut response = builder.send().await.map_err(map)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let url = Url::parse(response.url().as_str()).unwrap_or_else(|_| out.url.clone());
+        // reqwest's Url is url::Url: clone it rather than parse it again.
+        let url = response.url().clone();
         let too_large = || Error::BodyTooLarge {
             method: out.method.clone(),
             url: Box::new(out.url.clone()),
