@@ -30,7 +30,7 @@ pub fn router(state: SharedState) -> Router {
 async fn method_not_allowed(state: State<SharedState>, request: Request) -> Response {
     let path = request.uri().path();
     if path.starts_with("/compute/v2.1/") {
-        return fallback(state, request).await;
+        return compute_method_not_routed(&state, &request);
     }
     state.counters.hit(&route_key(request.method(), path));
     let mut response = if path.starts_with("/identity") {
@@ -48,6 +48,41 @@ async fn method_not_allowed(state: State<SharedState>, request: Request) -> Resp
     }
     response
 }
+
+/// A compute path with a method Nova does not route (`PUT /servers`): the
+/// token is checked first (keystonemiddleware), then the routes mapper's
+/// webob 404 in HTML, with the request id but no microversion headers (the
+/// version is only read once a controller is found), as Nova 34.0.0 answers.
+fn compute_method_not_routed(state: &SharedState, request: &Request) -> Response {
+    state
+        .counters
+        .hit(&route_key(request.method(), request.uri().path()));
+    let request_id = new_request_id();
+    let token_ok = request
+        .headers()
+        .get("x-auth-token")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|token| state.keystone.tokens.valid(token, state.now()))
+        .is_some();
+    let mut response = if token_ok {
+        (
+            StatusCode::NOT_FOUND,
+            [(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/html; charset=UTF-8"),
+            )],
+            WEBOB_NOT_FOUND,
+        )
+            .into_response()
+    } else {
+        crate::keystone::errors::unauthorized(&state.urls)
+    };
+    set_compute_request_id(response.headers_mut(), &request_id);
+    response
+}
+
+/// webob's `HTTPNotFound` page, byte for byte.
+const WEBOB_NOT_FOUND: &str = "<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  <h1>404 Not Found</h1>\n  The resource could not be found.<br /><br />\n\n\n\n </body>\n</html>";
 
 /// Unknown paths: under `/compute/v2.1/` the token and version checks still
 /// apply first (as in Nova), then 404 `itemNotFound`; under `/identity` a

@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -34,6 +34,18 @@ pub struct MockConfig {
     pub versions: VersionsConfig,
     /// Nova resources: flavors, images, quotas (owned by `nova::resources`).
     pub nova: crate::nova::resources::NovaConfig,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<TlsConfig>,
+}
+
+/// The certificate of an HTTPS mock cloud (PEM files).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// The certificate chain, leaf first (PEM).
+    pub cert_file: PathBuf,
+    /// The private key of the leaf certificate (PEM: PKCS#8, PKCS#1 or SEC1).
+    pub key_file: PathBuf,
 }
 
 impl Default for MockConfig {
@@ -44,6 +56,7 @@ impl Default for MockConfig {
             keystone: KeystoneConfig::default(),
             versions: VersionsConfig::default(),
             nova: crate::nova::resources::NovaConfig::default(),
+            tls: None,
         }
     }
 }
@@ -70,6 +83,16 @@ impl MockConfig {
                 message: e.to_string(),
             })
         }
+    }
+
+    /// Serves HTTPS with the certificate chain and key in these PEM files
+    /// (the URLs and the catalog then say `https://`).
+    pub fn tls(mut self, cert_file: impl Into<PathBuf>, key_file: impl Into<PathBuf>) -> Self {
+        self.tls = Some(TlsConfig {
+            cert_file: cert_file.into(),
+            key_file: key_file.into(),
+        });
+        self
     }
 
     /// Sets the highest compute microversion served.

@@ -68,6 +68,53 @@ impl Control {
         self.state.keystone.tokens.revoke_all()
     }
 
+    /// Makes every token issued so far expire now (earlier than its
+    /// `expires_at` said); returns how many.
+    pub fn expire_all_tokens(&self) -> usize {
+        self.state.keystone.tokens.expire_all(self.state.now())
+    }
+
+    /// Removes the services of `service_type` (e.g. `"compute"`) from the
+    /// catalog of tokens issued or validated from now on; returns how many.
+    pub fn remove_catalog_service(&self, service_type: &str) -> usize {
+        self.state.keystone.remove_catalog_service(service_type)
+    }
+
+    /// Puts every removed service back in the catalog.
+    pub fn restore_catalog(&self) {
+        self.state.keystone.restore_catalog();
+    }
+
+    /// Makes the compute version documents (`GET /compute[/]`,
+    /// `/compute/v2[/]`, `/compute/v2.1[/]`) answer 404 until the faults are
+    /// cleared.
+    pub fn hide_version_documents(&self) {
+        for fault in version_document_faults() {
+            self.state.faults.add(fault);
+        }
+    }
+
+    /// Seeds the generator that decides probabilistic faults.
+    pub fn seed_faults(&self, seed: u64) {
+        self.state.faults.seed(seed);
+    }
+
+    /// Faults fired so far, per `"METHOD /route action"` (see
+    /// [`FaultTable::fired`](crate::faults::FaultTable::fired)).
+    pub fn faults_fired(&self) -> BTreeMap<String, u64> {
+        self.state.faults.fired()
+    }
+
+    /// Forgets the tally of fired faults.
+    pub fn reset_faults_fired(&self) {
+        self.state.faults.reset_fired();
+    }
+
+    /// The ids of every token issued and not revoked (for leak checks).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.keystone.tokens.ids()
+    }
+
     /// Lifetime of tokens issued from now on.
     pub fn set_token_ttl(&self, ttl: Duration) {
         self.state.keystone.tokens.set_ttl(ttl);
@@ -97,4 +144,23 @@ impl Control {
     pub fn clear_echo_log(&self) {
         self.state.echo.clear();
     }
+}
+
+/// 404 on every compute version document, until cleared.
+pub fn version_document_faults() -> Vec<Fault> {
+    [
+        "GET /compute",
+        "GET /compute/",
+        "GET /compute/v2",
+        "GET /compute/v2/",
+        "GET /compute/v2.1",
+        "GET /compute/v2.1/",
+    ]
+    .into_iter()
+    .map(|route| {
+        Fault::status(route, 404)
+            .message("The version document is not reachable (injected).")
+            .always()
+    })
+    .collect()
 }

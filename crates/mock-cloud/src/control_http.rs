@@ -7,7 +7,15 @@
 //! | `GET /_mock/faults` | pending faults |
 //! | `POST /_mock/faults` | add a [`Fault`] (JSON, 201) |
 //! | `DELETE /_mock/faults` | clear faults (204) |
+//! | `GET /_mock/faults/fired` | `{"<METHOD /route> <action>": n, ...}`: faults fired |
+//! | `DELETE /_mock/faults/fired` | forget the tally (204) |
+//! | `PUT /_mock/faults/seed` | `{"seed": n}`: seed probabilistic faults (204) |
+//! | `GET /_mock/tokens` | `{"tokens": [id, ...]}`: every token not revoked (for leak checks) |
 //! | `POST /_mock/tokens/revoke` | revoke every token, `{"revoked": n}` |
+//! | `POST /_mock/tokens/expire` | expire every token now, `{"expired": n}` |
+//! | `DELETE /_mock/catalog/{type}` | drop a service from the catalog, `{"removed": n}` |
+//! | `POST /_mock/catalog/restore` | put every service back (204) |
+//! | `POST /_mock/compute/versions/hide` | version documents answer 404 until faults are cleared (204) |
 //! | `GET`/`PUT /_mock/tokens/ttl` | `{"seconds": n}`: lifetime of new tokens |
 //! | `POST /_mock/clock/advance` | `{"seconds": n}`: move the clock forward |
 //! | `ANY /_mock/redirect?to=URL&status=302` | redirect to `URL` |
@@ -17,9 +25,9 @@
 
 use std::time::Duration;
 
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post, put};
 use axum::{Json, Router};
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
@@ -38,7 +46,20 @@ pub fn router() -> Router<SharedState> {
             "/_mock/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
         )
+        .route(
+            "/_mock/faults/fired",
+            get(faults_fired).delete(reset_faults_fired),
+        )
+        .route("/_mock/faults/seed", put(seed_faults).post(seed_faults))
+        .route("/_mock/tokens", get(list_tokens))
         .route("/_mock/tokens/revoke", post(revoke_tokens))
+        .route("/_mock/tokens/expire", post(expire_tokens))
+        .route("/_mock/catalog/restore", post(restore_catalog))
+        .route(
+            "/_mock/catalog/{service_type}",
+            delete(remove_catalog_service),
+        )
+        .route("/_mock/compute/versions/hide", post(hide_version_documents))
         .route(
             "/_mock/tokens/ttl",
             get(token_ttl).put(set_token_ttl).post(set_token_ttl),
@@ -71,6 +92,54 @@ async fn add_fault(State(state): State<SharedState>, Json(fault): Json<Fault>) -
 
 async fn clear_faults(State(state): State<SharedState>) -> StatusCode {
     state.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn faults_fired(State(state): State<SharedState>) -> Response {
+    Json(state.faults.fired()).into_response()
+}
+
+async fn reset_faults_fired(State(state): State<SharedState>) -> StatusCode {
+    state.faults.reset_fired();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Seed {
+    seed: u64,
+}
+
+async fn seed_faults(State(state): State<SharedState>, Json(body): Json<Seed>) -> StatusCode {
+    state.faults.seed(body.seed);
+    StatusCode::NO_CONTENT
+}
+
+async fn list_tokens(State(state): State<SharedState>) -> Response {
+    Json(json!({ "tokens": state.keystone.tokens.ids() })).into_response()
+}
+
+async fn expire_tokens(State(state): State<SharedState>) -> Response {
+    let expired = state.keystone.tokens.expire_all(state.now());
+    Json(json!({ "expired": expired })).into_response()
+}
+
+async fn remove_catalog_service(
+    State(state): State<SharedState>,
+    Path(service_type): Path<String>,
+) -> Response {
+    let removed = state.keystone.remove_catalog_service(&service_type);
+    Json(json!({ "removed": removed })).into_response()
+}
+
+async fn restore_catalog(State(state): State<SharedState>) -> StatusCode {
+    state.keystone.restore_catalog();
+    StatusCode::NO_CONTENT
+}
+
+async fn hide_version_documents(State(state): State<SharedState>) -> StatusCode {
+    for fault in crate::control::version_document_faults() {
+        state.faults.add(fault);
+    }
     StatusCode::NO_CONTENT
 }
 

@@ -1,11 +1,16 @@
-//! Fault injection per route template: answer a status, drop the connection
-//! before or after the handler ran, or delay; each fault fires a given number
-//! of times. Also the middleware that counts requests and applies faults.
+//! Fault injection per route template: answer a status (JSON or an HTML
+//! page), drop the connection before or after the handler ran, delay, damage
+//! the handler's body (truncate, corrupt, cut the connection mid-body), answer
+//! arbitrary bytes or a huge body; each fault fires a given number of times,
+//! optionally only with some probability. Also the middleware that counts
+//! requests and applies faults, and the tally of faults fired.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -32,9 +37,21 @@ pub struct Fault {
     /// What happens.
     #[serde(flatten)]
     pub action: FaultAction,
-    /// How many matching requests it applies to; `0` means every one until cleared.
+    /// How many times it fires; `0` means every time until cleared.
     #[serde(default = "one")]
     pub times: u32,
+    /// When set, a matching request triggers the fault only with this
+    /// probability (in percent, 1 to 100); otherwise the next matching fault
+    /// is considered. `times` counts only the times it fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u8>,
+    /// Milliseconds to wait before acting (a slow failure).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub wait_millis: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn one() -> u32 {
@@ -71,50 +88,170 @@ pub enum FaultAction {
         /// Milliseconds to wait.
         millis: u64,
     },
+    /// Run the handler, then answer its status and headers with the body cut
+    /// to its first half (a complete HTTP message holding truncated JSON).
+    TruncateBody,
+    /// Run the handler, then answer its status and headers with a body that
+    /// is no longer JSON (its first `:` becomes `=`, or its first byte `#`).
+    CorruptBody,
+    /// Run the handler, send its status and headers with the full
+    /// `Content-Length`, send half the body, then close the connection.
+    CutBody,
+    /// Answer exactly this, without running the handler (for hostile bodies:
+    /// invalid UTF-8, deeply nested JSON, links to other origins, ...).
+    Respond {
+        /// HTTP status code.
+        status: u16,
+        /// `Content-Type` header (none when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content_type: Option<String>,
+        /// The body bytes.
+        #[serde(default)]
+        body: Vec<u8>,
+    },
+    /// Answer 200 with a JSON-looking body of `bytes` bytes, streamed (never
+    /// held in memory), without running the handler.
+    HugeBody {
+        /// Body length in bytes.
+        bytes: u64,
+        /// Send `Content-Length` (else the body is chunked, its size unknown
+        /// to the client until it has read it).
+        #[serde(default)]
+        content_length: bool,
+    },
+}
+
+impl FaultAction {
+    /// The action's name as in its JSON form (`"drop_after_processing"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultAction::Status { .. } => "status",
+            FaultAction::DropBeforeProcessing => "drop_before_processing",
+            FaultAction::DropAfterProcessing => "drop_after_processing",
+            FaultAction::Delay { .. } => "delay",
+            FaultAction::TruncateBody => "truncate_body",
+            FaultAction::CorruptBody => "corrupt_body",
+            FaultAction::CutBody => "cut_body",
+            FaultAction::Respond { .. } => "respond",
+            FaultAction::HugeBody { .. } => "huge_body",
+        }
+    }
+
+    /// The tally key of a fired fault: the action's name, with the status
+    /// for status faults (`"status 503"`, `"status 502 html"`).
+    fn tally_name(&self) -> String {
+        match self {
+            FaultAction::Status { status, html, .. } => {
+                format!("status {status}{}", if *html { " html" } else { "" })
+            }
+            other => other.name().to_owned(),
+        }
+    }
 }
 
 impl Fault {
-    /// Answer `status` (once, see [`Fault::times`]).
-    pub fn status(route: impl Into<String>, status: u16) -> Self {
+    /// A fault doing `action` on `route`, once.
+    pub fn new(route: impl Into<String>, action: FaultAction) -> Self {
         Self {
             route: route.into(),
-            action: FaultAction::Status {
+            action,
+            times: 1,
+            percent: None,
+            wait_millis: 0,
+        }
+    }
+
+    /// Waits `by` before acting (e.g. a failure that takes a while).
+    pub fn wait(mut self, by: Duration) -> Self {
+        self.wait_millis = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
+
+    /// Answer `status` (once, see [`Fault::times`]).
+    pub fn status(route: impl Into<String>, status: u16) -> Self {
+        Self::new(
+            route,
+            FaultAction::Status {
                 status,
                 retry_after: None,
                 html: false,
                 message: None,
             },
-            times: 1,
-        }
+        )
+    }
+
+    /// Answer a proxy-style HTML page with `status` (502, or even 200).
+    pub fn html_page(route: impl Into<String>, status: u16) -> Self {
+        Self::status(route, status).html()
     }
 
     /// Drop the connection before the handler runs.
     pub fn drop_before(route: impl Into<String>) -> Self {
-        Self {
-            route: route.into(),
-            action: FaultAction::DropBeforeProcessing,
-            times: 1,
-        }
+        Self::new(route, FaultAction::DropBeforeProcessing)
     }
 
     /// Run the handler, then drop the connection without answering.
     pub fn drop_after(route: impl Into<String>) -> Self {
-        Self {
-            route: route.into(),
-            action: FaultAction::DropAfterProcessing,
-            times: 1,
-        }
+        Self::new(route, FaultAction::DropAfterProcessing)
     }
 
     /// Delay the request, then handle it.
     pub fn delay(route: impl Into<String>, by: Duration) -> Self {
-        Self {
-            route: route.into(),
-            action: FaultAction::Delay {
+        Self::new(
+            route,
+            FaultAction::Delay {
                 millis: u64::try_from(by.as_millis()).unwrap_or(u64::MAX),
             },
-            times: 1,
-        }
+        )
+    }
+
+    /// Run the handler, then answer with its body truncated to half.
+    pub fn truncate_body(route: impl Into<String>) -> Self {
+        Self::new(route, FaultAction::TruncateBody)
+    }
+
+    /// Run the handler, then answer with its body made invalid JSON.
+    pub fn corrupt_body(route: impl Into<String>) -> Self {
+        Self::new(route, FaultAction::CorruptBody)
+    }
+
+    /// Run the handler, send half its body, then close the connection.
+    pub fn cut_body(route: impl Into<String>) -> Self {
+        Self::new(route, FaultAction::CutBody)
+    }
+
+    /// Answer `status` with exactly this body and `Content-Type`.
+    pub fn respond(
+        route: impl Into<String>,
+        status: u16,
+        content_type: Option<&str>,
+        body: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self::new(
+            route,
+            FaultAction::Respond {
+                status,
+                content_type: content_type.map(str::to_owned),
+                body: body.into(),
+            },
+        )
+    }
+
+    /// Answer 200 with a streamed body of `bytes` bytes.
+    pub fn huge_body(route: impl Into<String>, bytes: u64, content_length: bool) -> Self {
+        Self::new(
+            route,
+            FaultAction::HugeBody {
+                bytes,
+                content_length,
+            },
+        )
+    }
+
+    /// Fires only with this probability (percent, clamped to 1..=100).
+    pub fn percent(mut self, percent: u8) -> Self {
+        self.percent = Some(percent.clamp(1, 100));
+        self
     }
 
     /// Applies to the next `n` matching requests (`0`: all until cleared).
@@ -167,11 +304,25 @@ impl Fault {
     }
 }
 
-/// The active faults, first added first applied.
-#[derive(Debug, Default)]
+/// The active faults, first added first applied, and the tally of faults
+/// fired so far.
+#[derive(Debug)]
 pub struct FaultTable {
     active: AtomicUsize,
     faults: Mutex<Vec<Fault>>,
+    rng: Mutex<fastrand::Rng>,
+    fired: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Default for FaultTable {
+    fn default() -> Self {
+        Self {
+            active: AtomicUsize::new(0),
+            faults: Mutex::default(),
+            rng: Mutex::new(fastrand::Rng::new()),
+            fired: Mutex::default(),
+        }
+    }
 }
 
 impl FaultTable {
@@ -196,14 +347,50 @@ impl FaultTable {
         self.faults.lock().map(|f| f.clone()).unwrap_or_default()
     }
 
-    /// Takes one use of the first fault matching `key`.
+    /// Seeds the generator that decides probabilistic faults (for a
+    /// reproducible run).
+    pub fn seed(&self, seed: u64) {
+        if let Ok(mut rng) = self.rng.lock() {
+            rng.seed(seed);
+        }
+    }
+
+    /// Faults fired since the last reset, per `"METHOD /route action"`
+    /// (`"POST /compute/v2.1/servers drop_after_processing"`,
+    /// `"GET /compute/v2.1/servers/{id} status 503"`).
+    pub fn fired(&self) -> BTreeMap<String, u64> {
+        self.fired.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+
+    /// Forgets the tally of fired faults.
+    pub fn reset_fired(&self) {
+        if let Ok(mut fired) = self.fired.lock() {
+            fired.clear();
+        }
+    }
+
+    /// Takes one use of the first fault matching `key` that fires (a fault
+    /// with a probability may pass its turn to the next matching one).
     pub fn take(&self, key: &str) -> Option<FaultAction> {
+        self.take_fault(key).map(|fault| fault.action)
+    }
+
+    /// Like [`FaultTable::take`], returning the whole fault (its `times`
+    /// is what was left before this use).
+    pub fn take_fault(&self, key: &str) -> Option<Fault> {
         if self.active.load(Ordering::Acquire) == 0 {
             return None;
         }
         let mut faults = self.faults.lock().ok()?;
-        let index = faults.iter().position(|f| f.matches(key))?;
-        let action = faults[index].action.clone();
+        let index = {
+            let mut rng = self.rng.lock().ok()?;
+            faults.iter().position(|f| {
+                f.matches(key)
+                    && f.percent
+                        .is_none_or(|percent| rng.u8(0..100) < percent.min(100))
+            })?
+        };
+        let fault = faults[index].clone();
         match faults[index].times {
             0 => {}
             1 => {
@@ -212,7 +399,13 @@ impl FaultTable {
             n => faults[index].times = n - 1,
         }
         self.active.store(faults.len(), Ordering::Release);
-        Some(action)
+        drop(faults);
+        if let Ok(mut fired) = self.fired.lock() {
+            *fired
+                .entry(format!("{} {}", fault.route, fault.action.tally_name()))
+                .or_default() += 1;
+        }
+        Some(fault)
     }
 }
 
@@ -232,9 +425,13 @@ pub async fn observe(State(state): State<SharedState>, request: Request, next: N
         None => route_key(request.method(), request.uri().path()),
     };
     state.counters.hit(&key);
-    let Some(action) = state.faults.take(&key) else {
+    let Some(fault) = state.faults.take_fault(&key) else {
         return next.run(request).await;
     };
+    if fault.wait_millis > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.wait_millis)).await;
+    }
+    let action = fault.action;
     tracing::debug!(route = %key, ?action, "injecting fault");
     match action {
         FaultAction::Delay { millis } => {
@@ -259,7 +456,109 @@ pub async fn observe(State(state): State<SharedState>, request: Request, next: N
             let _response = next.run(request).await;
             drop_connection(kill).await
         }
+        FaultAction::TruncateBody => {
+            let (parts, body) = buffered(next.run(request).await).await;
+            let keep = body.len() / 2;
+            rebuilt(parts, body.slice(..keep))
+        }
+        FaultAction::CorruptBody => {
+            let (parts, body) = buffered(next.run(request).await).await;
+            rebuilt(parts, corrupted(&body).into())
+        }
+        FaultAction::CutBody => {
+            let (mut parts, body) = buffered(next.run(request).await).await;
+            let half = body.slice(..body.len() / 2);
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+                Ok(half),
+                Err(std::io::Error::other("connection cut by an injected fault")),
+            ];
+            Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+        }
+        FaultAction::Respond {
+            status,
+            content_type,
+            body,
+        } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (status, body).into_response();
+            response.headers_mut().remove(header::CONTENT_TYPE);
+            if let Some(value) = content_type.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            set_compute_request_id(response.headers_mut(), &new_request_id());
+            response
+        }
+        FaultAction::HugeBody {
+            bytes,
+            content_length,
+        } => huge_body(bytes, content_length),
     }
+}
+
+/// The largest handler body a body-damaging fault reads back.
+const MAX_HANDLER_BODY: usize = 16 * 1024 * 1024;
+
+/// Splits a handler's response into its head and its whole body.
+async fn buffered(response: Response) -> (http::response::Parts, bytes::Bytes) {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_HANDLER_BODY)
+        .await
+        .unwrap_or_default();
+    (parts, bytes)
+}
+
+/// A response with `parts`' status and headers and a new body (and length).
+fn rebuilt(mut parts: http::response::Parts, body: bytes::Bytes) -> Response {
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// `body` made invalid JSON: its first `:` becomes `=` (an object member
+/// without a colon), or, without any `:`, its first byte becomes `#`.
+fn corrupted(body: &[u8]) -> Vec<u8> {
+    let mut out = body.to_vec();
+    match out.iter().position(|&b| b == b':') {
+        Some(i) => out[i] = b'=',
+        None => match out.first_mut() {
+            Some(first) => *first = b'#',
+            None => out.push(b'#'),
+        },
+    }
+    out
+}
+
+/// Chunk size of a huge body.
+const HUGE_CHUNK: usize = 64 * 1024;
+
+/// 200 with `bytes` bytes of `[0,0,0,...` produced chunk by chunk.
+fn huge_body(bytes: u64, content_length: bool) -> Response {
+    let rest = bytes::Bytes::from(b"0,".repeat(HUGE_CHUNK / 2));
+    let mut first = rest.to_vec();
+    first[0] = b'[';
+    let first = bytes::Bytes::from(first);
+    let chunk_len = HUGE_CHUNK as u64;
+    let chunks = bytes.div_ceil(chunk_len);
+    let stream = futures::stream::iter((0..chunks).map(move |i| {
+        let source = if i == 0 { &first } else { &rest };
+        let len = (bytes - i * chunk_len).min(chunk_len);
+        Ok::<_, std::io::Error>(source.slice(..usize::try_from(len).unwrap_or(HUGE_CHUNK)))
+    }));
+    let mut response = Response::new(Body::from_stream(stream));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if content_length {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(bytes));
+    }
+    set_compute_request_id(headers, &new_request_id());
+    response
 }
 
 /// Closes the connection; the request future is then dropped with it.
@@ -367,5 +666,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(drop, Fault::drop_after("POST /s").always());
+    }
+
+    #[test]
+    fn probabilistic_faults_fire_sometimes_and_are_tallied() {
+        let table = FaultTable::default();
+        table.seed(7);
+        table.add(Fault::drop_after("POST /s").percent(30).always());
+        table.add(Fault::status("POST /s", 429).percent(50).always());
+        let mut drops = 0;
+        let mut throttled = 0;
+        let mut clean = 0;
+        for _ in 0..1000 {
+            match table.take("POST /s") {
+                Some(FaultAction::DropAfterProcessing) => drops += 1,
+                Some(FaultAction::Status { status: 429, .. }) => throttled += 1,
+                None => clean += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!((200..400).contains(&drops), "{drops}");
+        assert!((250..450).contains(&throttled), "{throttled}");
+        assert!(clean > 200, "{clean}");
+        let fired = table.fired();
+        assert_eq!(fired.get("POST /s drop_after_processing"), Some(&drops));
+        assert_eq!(fired.get("POST /s status 429"), Some(&throttled));
+        table.reset_fired();
+        assert!(table.fired().is_empty());
+    }
+
+    #[test]
+    fn corruption_always_breaks_json() {
+        for body in [&br#"{"a": 1}"#[..], b"[]", b""] {
+            let bad = corrupted(body);
+            assert!(serde_json::from_slice::<serde_json::Value>(&bad).is_err());
+        }
+    }
+
+    #[test]
+    fn new_actions_round_trip_as_json() {
+        for fault in [
+            Fault::truncate_body("GET /a"),
+            Fault::corrupt_body("GET /a"),
+            Fault::cut_body("GET /a"),
+            Fault::respond("GET /a", 200, Some("application/json"), vec![0xff, 0xfe]),
+            Fault::huge_body("GET /a", 1 << 30, true),
+            Fault::html_page("GET /a", 200).percent(10),
+        ] {
+            let back: Fault =
+                serde_json::from_value(serde_json::to_value(&fault).unwrap()).unwrap();
+            assert_eq!(back, fault);
+        }
     }
 }

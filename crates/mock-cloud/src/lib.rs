@@ -27,6 +27,8 @@
 //!   documents; everything else under `/compute/v2.1` passes
 //!   [`nova::gate::compute_gate`] (token, microversion, Content-Type, request
 //!   ids) and reaches [`nova::resources`] with a [`nova::NovaCtx`].
+//! - Glance ([`glance`]): `GET /image/v2/images[/{id}]`, the images Nova
+//!   knows, so clients can resolve image names (catalog type `image`).
 //! - Control ([`control_http`], in process [`Control`]): counters per route
 //!   template, [`Fault`]s, token revocation and lifetime, clock, redirect, echo.
 //!
@@ -42,6 +44,7 @@ pub mod counters;
 pub mod echo;
 pub mod error;
 pub mod faults;
+pub mod glance;
 pub mod keystone;
 pub mod nova;
 pub mod request_id;
@@ -55,7 +58,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::{KeystoneConfig, MockConfig, Secret, VersionsConfig, seed};
+pub use config::{KeystoneConfig, MockConfig, Secret, TlsConfig, VersionsConfig, seed};
 pub use control::Control;
 pub use echo::EchoRecord;
 pub use error::Error;
@@ -92,10 +95,12 @@ impl MockCloud {
             local.ip()
         };
         let addr = SocketAddr::new(host, local.port());
-        let state = Arc::new(AppState::new(config, &format!("http://{addr}")));
-        let router = app::router(Arc::clone(&state));
+        let tls = config.tls.as_ref().map(server::tls_acceptor).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let state = Arc::new(AppState::new(config, &format!("{scheme}://{addr}")));
+        let router = app::router(Arc::clone(&state)).merge(glance::router(Arc::clone(&state)));
         let (shutdown, receiver) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, router, receiver));
+        let task = tokio::spawn(server::serve(listener, router, receiver, tls));
         tracing::info!(url = %state.urls.base, "mock cloud listening");
         Ok(MockCloud {
             control: Control::new(Arc::clone(&state)),

@@ -1,6 +1,6 @@
-//! The HTTP/1 server: one hyper connection per accepted socket, each raced
-//! against a kill signal (so a fault can close it without answering) and the
-//! cloud's shutdown signal.
+//! The HTTP/1 server: one hyper connection per accepted socket (over TLS when
+//! the cloud has a certificate), each raced against a kill signal (so a fault
+//! can close it without answering) and the cloud's shutdown signal.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -28,8 +28,14 @@ impl ConnectionKill {
 }
 
 /// Accepts connections until `shutdown` changes; then every open connection
-/// is closed.
-pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+/// is closed. With `tls`, every connection does a TLS handshake first (a
+/// failed handshake just closes that connection).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -44,7 +50,22 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                connections.spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                let (router, shutdown) = (router.clone(), shutdown.clone());
+                match &tls {
+                    None => {
+                        connections.spawn(serve_connection(stream, router, shutdown));
+                    }
+                    Some(acceptor) => {
+                        let handshake = acceptor.accept(stream);
+                        connections.spawn(async move {
+                            match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await {
+                                Ok(Ok(stream)) => serve_connection(stream, router, shutdown).await,
+                                Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+                                Err(_) => tracing::debug!("TLS handshake timed out"),
+                            }
+                        });
+                    }
+                }
             }
             _ = shutdown.changed() => break,
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -53,11 +74,13 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
     connections.shutdown().await;
 }
 
-async fn serve_connection(
-    stream: tokio::net::TcpStream,
-    router: Router,
-    mut shutdown: watch::Receiver<bool>,
-) {
+/// How long a client may take to finish the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn serve_connection<S>(stream: S, router: Router, mut shutdown: watch::Receiver<bool>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let handle = ConnectionKill(Arc::clone(&kill));
     let service = hyper::service::service_fn(move |mut request: http::Request<Incoming>| {
@@ -77,4 +100,45 @@ async fn serve_connection(
         _ = kill.notified() => tracing::debug!("connection closed by an injected fault"),
         _ = shutdown.changed() => {}
     }
+}
+
+/// Builds the TLS acceptor for `config`'s certificate and key.
+pub fn tls_acceptor(
+    config: &crate::config::TlsConfig,
+) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let invalid = |what: &str, path: &std::path::Path, error: &dyn std::fmt::Display| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{what} {}: {error}", path.display()),
+        )
+    };
+    let certs = CertificateDer::pem_file_iter(&config.cert_file)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| invalid("cannot read the certificates in", &config.cert_file, &e))?;
+    if certs.is_empty() {
+        return Err(invalid(
+            "no certificate in",
+            &config.cert_file,
+            &"expected PEM CERTIFICATE blocks",
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(&config.key_file)
+        .map_err(|e| invalid("cannot read the private key in", &config.key_file, &e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid("TLS setup failed for", &config.cert_file, &e))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| {
+            invalid(
+                "the key does not fit the certificate in",
+                &config.cert_file,
+                &e,
+            )
+        })?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(server)))
 }

@@ -383,8 +383,8 @@ fn token_response(
     record: &TokenRecord,
     uri: &Uri,
 ) -> Response {
-    let catalog = wants_catalog(uri).then_some(&state.keystone.catalog);
-    let body = token_body(record, &state.keystone.directory, catalog);
+    let catalog = wants_catalog(uri).then(|| state.keystone.catalog());
+    let body = token_body(record, &state.keystone.directory, catalog.as_ref());
     let mut response = json_response(status, &body);
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(token_id) {

@@ -13,7 +13,7 @@ pub fn isotime(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// The catalog every scoped token carries: identity and compute, each with a
+/// The catalog every scoped token carries: identity, compute and image, each with a
 /// public, internal and admin endpoint in `region`.
 pub fn catalog(urls: &Urls, region: &str) -> Value {
     let endpoints = |url: &str, ids: [&str; 3]| -> Value {
@@ -51,6 +51,16 @@ pub fn catalog(urls: &Urls, region: &str) -> Value {
             "id": "6a2c8b3d4e5f4a7b9c0d1e2f3a4b5c6d",
             "type": "compute",
             "name": "nova",
+        },
+        {
+            "endpoints": endpoints(&format!("{}/image", urls.base), [
+                "2e5a4b8c0d3f4a7b9c1d2e3f4a5b6c30",
+                "2e5a4b8c0d3f4a7b9c1d2e3f4a5b6c31",
+                "2e5a4b8c0d3f4a7b9c1d2e3f4a5b6c32",
+            ]),
+            "id": "7b3d9c4e5f6a4b8c0d1e2f3a4b5c6d7e",
+            "type": "image",
+            "name": "glance",
         },
     ])
 }

@@ -51,6 +51,19 @@ pub fn validation_error(attribute: &str, target: &str) -> Response {
     )
 }
 
+/// Keystone's own 401s carry `Vary: X-Auth-Token` (keystonemiddleware's 401
+/// in front of Nova does not), as Keystone 30.0.0 answers.
+pub async fn vary_x_auth_token_on_401(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED
+        && !response.headers().contains_key(header::VARY)
+    {
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("X-Auth-Token"));
+    }
+    response
+}
+
 fn with_www_authenticate(mut response: Response, urls: &Urls) -> Response {
     response
         .headers_mut()

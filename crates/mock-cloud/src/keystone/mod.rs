@@ -8,6 +8,7 @@ mod discovery;
 pub mod errors;
 pub mod tokens;
 
+use std::sync::RwLock;
 use std::time::Duration;
 
 use axum::Router;
@@ -28,17 +29,50 @@ pub struct KeystoneStore {
     pub directory: Directory,
     /// Issued tokens.
     pub tokens: TokenStore,
-    /// The catalog of scoped tokens (filled when the URLs are known).
-    pub catalog: Value,
+    /// The catalog of scoped tokens as first built (identity and compute).
+    full_catalog: Value,
+    /// The catalog served now (a test may remove services).
+    catalog: RwLock<Value>,
 }
 
 impl KeystoneStore {
     /// Builds the store; the catalog points at `urls`.
     pub fn new(config: &KeystoneConfig, urls: &Urls) -> Self {
+        let catalog = body::catalog(urls, &config.region);
         Self {
             directory: Directory::from_config(config),
             tokens: TokenStore::new(Duration::from_secs(config.token_ttl_secs)),
-            catalog: body::catalog(urls, &config.region),
+            catalog: RwLock::new(catalog.clone()),
+            full_catalog: catalog,
+        }
+    }
+
+    /// The catalog scoped tokens carry now.
+    pub fn catalog(&self) -> Value {
+        self.catalog
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|_| self.full_catalog.clone())
+    }
+
+    /// Removes every service of `service_type` from the catalog of tokens
+    /// issued or validated from now on; returns how many were removed.
+    pub fn remove_catalog_service(&self, service_type: &str) -> usize {
+        let Ok(mut catalog) = self.catalog.write() else {
+            return 0;
+        };
+        let Some(services) = catalog.as_array_mut() else {
+            return 0;
+        };
+        let before = services.len();
+        services.retain(|s| s.get("type").and_then(Value::as_str) != Some(service_type));
+        before - services.len()
+    }
+
+    /// Puts every service back in the catalog.
+    pub fn restore_catalog(&self) {
+        if let Ok(mut catalog) = self.catalog.write() {
+            *catalog = self.full_catalog.clone();
         }
     }
 }
@@ -56,5 +90,8 @@ pub fn router() -> Router<SharedState> {
         )
         .layer(axum::middleware::map_response(
             crate::request_id::add_openstack_request_id,
+        ))
+        .layer(axum::middleware::map_response(
+            errors::vary_x_auth_token_on_401,
         ))
 }

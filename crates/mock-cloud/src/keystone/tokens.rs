@@ -112,12 +112,39 @@ impl TokenStore {
         (record.expires_at > now).then(|| Arc::clone(record))
     }
 
+    /// Every token id still in the table (valid, expired early or not),
+    /// for tests that search logs for leaked tokens.
+    pub fn ids(&self) -> Vec<String> {
+        self.tokens
+            .read()
+            .map(|t| t.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Revokes one token; true when it existed.
     pub fn revoke(&self, token: &str) -> bool {
         self.tokens
             .write()
             .map(|mut t| t.remove(token).is_some())
             .unwrap_or(false)
+    }
+
+    /// Makes every issued token expire at `now` (they stay known, so
+    /// validating one answers "expired" rather than "unknown"); returns how many.
+    pub fn expire_all(&self, now: DateTime<Utc>) -> usize {
+        self.tokens
+            .write()
+            .map(|mut t| {
+                for record in t.values_mut() {
+                    if record.expires_at > now {
+                        let mut expired = TokenRecord::clone(record);
+                        expired.expires_at = now;
+                        *record = Arc::new(expired);
+                    }
+                }
+                t.len()
+            })
+            .unwrap_or(0)
     }
 
     /// Revokes every token; returns how many there were.
@@ -168,7 +195,9 @@ mod tests {
         );
         assert!(store.revoke(&id));
         assert!(store.valid(&id, now).is_none());
-        store.insert(record(now + chrono::Duration::seconds(10)), now);
+        let id = store.insert(record(now + chrono::Duration::seconds(10)), now);
+        assert_eq!(store.expire_all(now), 1);
+        assert!(store.valid(&id, now).is_none(), "expired early");
         assert_eq!(store.revoke_all(), 1);
     }
 }

@@ -21,7 +21,7 @@ pub fn fault_name(status: StatusCode) -> &'static str {
     }
 }
 
-/// A Nova fault response: the status, `Content-Type: application/json` and
+/// A Nova fault response: the status, `Content-Type: application/json; charset=UTF-8` and
 /// the fault body named after the status.
 ///
 /// The compute middleware adds the request-id and microversion headers.
@@ -46,11 +46,13 @@ pub fn fault_with_retry_after(
     }
     let mut body = serde_json::Map::new();
     body.insert(fault_name(status).into(), serde_json::Value::Object(inner));
+    // wsgi.Fault answers through webob: `application/json; charset=UTF-8`
+    // (successful responses say plain `application/json`), as Nova 34.0.0 does.
     let mut response = (
         status,
         [(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static("application/json; charset=UTF-8"),
         )],
         serde_json::Value::Object(body).to_string(),
     )

@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `POST /servers/bulk` | `{"count": N, "name_prefix": "s", "project": "demo"}` (project id or `demo`/`admin`) | seed N ACTIVE servers → 201 `{"created": N}` |
 //! | `GET /servers/count` | | `{"count": N}` |
-//! | `PUT /quota` | `{"instances": N, "project": "demo"?}` | set instance quota (one project, or the default) → 204 |
+//! | `PUT /quota` | `{"instances": N, "project": "demo"?, "cores": C?, "ram": MiB?}` | set instance quota (one project, or the default); `cores` / `ram` set the cores and RAM quotas of every project → 204 |
 //! | `PUT /build_polls` | `{"polls": N}` | GETs a new server stays BUILD → 204 |
 //! | `POST /servers/{id}/fail` | `{"message": "..."}` | push the server into ERROR with a fault → 204 (404 if unknown) |
 //! | `GET /images` | | `{"images": [{"id", "name"}]}` |
@@ -40,6 +40,10 @@ struct Quota {
     instances: u32,
     #[serde(default)]
     project: Option<String>,
+    #[serde(default)]
+    cores: Option<u32>,
+    #[serde(default)]
+    ram: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +73,9 @@ async fn count(State(st): State<SharedState>) -> Json<serde_json::Value> {
 async fn quota(State(st): State<SharedState>, Json(q): Json<Quota>) -> StatusCode {
     st.nova
         .set_instance_quota(q.project.as_deref(), q.instances);
+    if q.cores.is_some() || q.ram.is_some() {
+        st.nova.set_cores_ram_quota(q.cores, q.ram);
+    }
     StatusCode::NO_CONTENT
 }
 

@@ -39,7 +39,7 @@ pub fn flavor_detail(f: &Flavor, v: ApiVersion, base_url: &str) -> Value {
     m.insert("disk".into(), json!(f.disk));
     m.insert("vcpus".into(), json!(f.vcpus));
     m.insert("OS-FLV-EXT-DATA:ephemeral".into(), json!(f.ephemeral));
-    m.insert("os-flavor-access:is_public".into(), json!(true));
+    m.insert("os-flavor-access:is_public".into(), json!(f.is_public));
     let swap = if f.swap == 0 && !v.at_least(2, 75) {
         json!("")
     } else {
@@ -90,6 +90,7 @@ fn list(st: &SharedState, ctx: &NovaCtx, raw: Option<&str>, detail: bool) -> Api
         .map(|f| &**f)
         .filter(|f| f.ram >= min_ram && f.disk >= min_disk)
         .filter(|f| name.is_none_or(|n| f.name.contains(n)))
+        .filter(|f| super::flavor_admin::listed(&inner, ctx, &q, f))
         .collect();
     let sort_key = q.last("sort_key").unwrap_or("flavorid");
     let desc = q.last("sort_dir") == Some("desc");
@@ -161,6 +162,7 @@ async fn show(
     let inner = st.nova.lock();
     let f = inner
         .flavor(&id)
+        .filter(|f| super::flavor_admin::visible(&inner, &ctx, f))
         .ok_or_else(|| ApiError::not_found(format!("Flavor {id} could not be found.")))?;
     Ok(Json(
         json!({"flavor": flavor_detail(f, ctx.version, &ctx.base_url)}),

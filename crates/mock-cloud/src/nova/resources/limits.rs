@@ -2,19 +2,27 @@
 //! personality limits at 2.57).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use serde_json::{Map, Value, json};
 
 use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
-use super::keypairs::KEYPAIR_QUOTA;
+use super::error::{ApiError, ApiResult};
+use super::query::Query;
+use super::quotas::limit_of;
 use super::store::Inner;
 
 /// The `limits` body for `ctx`'s project and version.
 pub fn limits_body(inner: &Inner, ctx: &NovaCtx) -> Value {
+    limits_body_for(inner, ctx, &ctx.project_id)
+}
+
+/// The `limits` body for `project` at `ctx`'s version (limits follow `/os-quota-sets`).
+pub fn limits_body_for(inner: &Inner, ctx: &NovaCtx, project: &str) -> Value {
     let v = ctx.version;
-    let (instances, cores, ram) = inner.instances_used(&ctx.project_id);
+    let (instances, cores, ram) = inner.instances_used(project);
+    let quota = |resource: &str| limit_of(inner, project, None, resource);
     let mut a = Map::new();
     let mut put = |k: &str, val: Value| {
         a.insert(k.to_string(), val);
@@ -34,25 +42,44 @@ pub fn limits_body(inner: &Inner, ctx: &NovaCtx) -> Value {
         put("totalFloatingIpsUsed", json!(0));
     }
     put("maxServerMeta", json!(128));
-    put("maxTotalCores", json!(inner.config.cores_quota));
+    put("maxTotalCores", json!(quota("cores")));
+    put("maxTotalInstances", json!(quota("instances")));
+    put("maxTotalKeypairs", json!(quota("key_pairs")));
+    put("maxTotalRAMSize", json!(quota("ram")));
+    put("maxServerGroups", json!(quota("server_groups")));
     put(
-        "maxTotalInstances",
-        json!(inner.instance_quota(&ctx.project_id)),
+        "maxServerGroupMembers",
+        json!(quota("server_group_members")),
     );
-    put("maxTotalKeypairs", json!(KEYPAIR_QUOTA));
-    put("maxTotalRAMSize", json!(inner.config.ram_quota));
-    put("maxServerGroups", json!(10));
-    put("maxServerGroupMembers", json!(10));
     put("totalCoresUsed", json!(cores));
     put("totalInstancesUsed", json!(instances));
     put("totalRAMUsed", json!(ram));
-    put("totalServerGroupsUsed", json!(0));
+    put(
+        "totalServerGroupsUsed",
+        json!(inner.server_groups.count_in(project)),
+    );
     json!({"limits": {"absolute": a, "rate": []}})
 }
 
-async fn show(State(st): State<SharedState>, ctx: NovaCtx) -> Json<Value> {
+async fn show(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let q = Query::parse(raw.as_deref());
+    let project = match q.last("tenant_id") {
+        Some(t) if t != ctx.project_id => {
+            if !ctx.is_admin {
+                return Err(ApiError::forbidden(
+                    "Policy doesn't allow os_compute_api:limits:other_project to be performed.",
+                ));
+            }
+            t.to_string()
+        }
+        _ => ctx.project_id.clone(),
+    };
     let inner = st.nova.lock();
-    Json(limits_body(&inner, &ctx))
+    Ok(Json(limits_body_for(&inner, &ctx, &project)))
 }
 
 /// Limits route.

@@ -1,5 +1,6 @@
-//! Stateful Nova resources of the mock: servers, flavors, images, keypairs, limits and
-//! availability zones, shaped per microversion like the reference samples.
+//! Stateful Nova resources of the mock: servers, flavors (and flavor management), images,
+//! keypairs, server groups, quotas and quota classes, limits and availability zones, shaped
+//! per microversion like the reference samples.
 //!
 //! * [`router`] serves the compute API (paths relative to `/compute/v2.1`); every handler
 //!   takes the authenticated, version-checked [`crate::nova::NovaCtx`].
@@ -13,12 +14,15 @@ pub mod availability_zones;
 pub mod config;
 pub mod control;
 pub mod error;
+pub mod flavor_admin;
 pub mod flavors;
 pub mod images;
 pub mod keypairs;
 pub mod limits;
 pub mod model;
 pub mod query;
+pub mod quotas;
+pub mod server_groups;
 pub mod servers;
 pub mod store;
 pub mod validation;
@@ -42,4 +46,7 @@ pub fn router() -> axum::Router<SharedState> {
         .merge(limits::router())
         .merge(availability_zones::router())
         .merge(images::router())
+        .merge(server_groups::router())
+        .merge(quotas::router())
+        .merge(flavor_admin::router())
 }

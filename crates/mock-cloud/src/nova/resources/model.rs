@@ -30,6 +30,8 @@ pub struct Flavor {
     pub description: Option<String>,
     /// Extra specs.
     pub extra_specs: BTreeMap<String, String>,
+    /// `os-flavor-access:is_public` (private flavors are created through the admin API).
+    pub is_public: bool,
 }
 
 impl From<&FlavorSeed> for Flavor {
@@ -44,6 +46,7 @@ impl From<&FlavorSeed> for Flavor {
             swap: s.swap,
             description: s.description.clone(),
             extra_specs: s.extra_specs.clone(),
+            is_public: true,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::config::NovaConfig;
 use super::model::{Address, Keypair, Settle, VolumeAttachment};
 use super::servers::state::VmState;
 use super::servers::views::{ViewKind, server_summary, server_view};
-use super::store::{Inner, NovaStore};
+use super::store::NovaStore;
 
 fn samples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/openstack-reference/nova")
@@ -108,7 +108,7 @@ fn store_with_server() -> (NovaStore, String) {
 
 fn check_server_views(name: &str, root_key: &str, kind: ViewKind) {
     let (store, id) = store_with_server();
-    let inner: std::sync::MutexGuard<'_, Inner> = store.lock();
+    let inner: super::store::StoreGuard<'_> = store.lock();
     let Some(server) = inner.servers.get(&id) else {
         panic!("server missing");
     };

@@ -1,6 +1,7 @@
 //! The in-memory state of the mock Nova, behind one `std::sync::Mutex` (never held across `.await`).
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
@@ -8,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::config::NovaConfig;
 use super::model::{Address, Flavor, Image, Keypair, Server, Settle};
 use super::servers::state::{PowerState, VmState};
+use super::servers::view_cache::ViewCache;
 
 /// The mock Nova's resources: servers, flavors, images, keypairs, quotas.
 ///
@@ -42,6 +44,37 @@ pub struct Inner {
     pub next_ip: u32,
     /// Strings every server shares (one allocation for 100k servers).
     pub shared: SharedStrings,
+    /// Server groups.
+    pub server_groups: super::server_groups::ServerGroupState,
+    /// Quota overrides per project, user and class.
+    pub quotas: super::quotas::QuotaState,
+    /// Private flavors and who may use them.
+    pub flavor_access: super::flavor_admin::FlavorAccessState,
+    /// Bumped by every mutable access through [`StoreGuard`]: a cached view is valid only
+    /// for the generation it was rendered in.
+    pub generation: u64,
+    /// Serialized server views (see [`ViewCache`]).
+    pub views: ViewCache,
+}
+
+/// The locked store. Reading goes through `Deref`; every `DerefMut` bumps
+/// [`Inner::generation`], so nothing cached before a change is served after it.
+#[derive(Debug)]
+pub struct StoreGuard<'a>(MutexGuard<'a, Inner>);
+
+impl Deref for StoreGuard<'_> {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Inner {
+        self.0.generation = self.0.generation.wrapping_add(1);
+        &mut self.0
+    }
 }
 
 /// Strings shared by every server record.
@@ -95,13 +128,18 @@ impl NovaStore {
                     hypervisor: Arc::from(format!("{}.example.com", config.compute_host)),
                     availability_zone: Arc::from(config.default_availability_zone.as_str()),
                 },
+                server_groups: Default::default(),
+                quotas: Default::default(),
+                flavor_access: Default::default(),
+                generation: 0,
+                views: ViewCache::default(),
             }),
         }
     }
 
     /// Lock the store (a poisoned lock is recovered: the data stays usable).
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn lock(&self) -> StoreGuard<'_> {
+        StoreGuard(self.inner.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Seed `count` ACTIVE servers named `<name_prefix>-<n>` (n from 1) in `project` (a project
@@ -158,6 +196,17 @@ impl NovaStore {
                 inner.instance_quota_overrides.insert(p, instances);
             }
             None => inner.config.instance_quota = instances,
+        }
+    }
+
+    /// Set the cores and/or RAM (MiB) quota of every project.
+    pub fn set_cores_ram_quota(&self, cores: Option<u32>, ram: Option<u32>) {
+        let mut inner = self.lock();
+        if let Some(cores) = cores {
+            inner.config.cores_quota = cores;
+        }
+        if let Some(ram) = ram {
+            inner.config.ram_quota = ram;
         }
     }
 

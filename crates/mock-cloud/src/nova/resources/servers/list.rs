@@ -474,6 +474,64 @@ pub fn list_servers(
     raw_query: Option<&str>,
     detail: bool,
 ) -> ApiResult<Value> {
+    let (page, links) = select_page(inner, ctx, raw_query, detail)?;
+    let items: Vec<Value> = page
+        .iter()
+        .map(|s| {
+            if detail {
+                server_view(s, inner, ctx, ViewKind::Detail)
+            } else {
+                server_summary(s, &ctx.base_url)
+            }
+        })
+        .collect();
+    let mut body = json!({ "servers": items });
+    if let Some(links) = links {
+        body["servers_links"] = links;
+    }
+    Ok(body)
+}
+
+/// [`list_servers`] serialized: the same bytes as serializing its `Value`, with the detail
+/// views taken from the store's view cache when they are still current.
+pub fn list_servers_json(
+    inner: &Inner,
+    ctx: &NovaCtx,
+    raw_query: Option<&str>,
+    detail: bool,
+) -> ApiResult<Vec<u8>> {
+    let (page, links) = select_page(inner, ctx, raw_query, detail)?;
+    let per_server = if detail { 2048 } else { 256 };
+    let mut out = Vec::with_capacity(64 + page.len() * per_server);
+    out.extend_from_slice(b"{\"servers\":[");
+    if detail {
+        inner
+            .views
+            .write_views(&mut out, &page, inner, ctx, ViewKind::Detail);
+    } else {
+        for (n, s) in page.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut out, &server_summary(s, &ctx.base_url));
+        }
+    }
+    out.push(b']');
+    if let Some(links) = links {
+        out.extend_from_slice(b",\"servers_links\":");
+        let _ = serde_json::to_writer(&mut out, &links);
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// The servers of the requested page and its `servers_links`, if a next page may exist.
+fn select_page<'a>(
+    inner: &'a Inner,
+    ctx: &NovaCtx,
+    raw_query: Option<&str>,
+    detail: bool,
+) -> ApiResult<(Vec<&'a Server>, Option<Value>)> {
     let q = Query::parse(raw_query);
     let filters = parse_filters(&q, ctx, detail)?;
     let limit = parse_limit(&q, inner.config.max_limit).map_err(ApiError::bad_request)?;
@@ -576,23 +634,13 @@ pub fn list_servers(
         }
     }
 
-    let items: Vec<Value> = page
-        .iter()
-        .map(|s| {
-            if detail {
-                server_view(s, inner, ctx, ViewKind::Detail)
-            } else {
-                server_summary(s, &ctx.base_url)
-            }
-        })
-        .collect();
-    let mut body = json!({ "servers": items });
+    let mut links = None;
     if limit > 0
         && page.len() == limit
         && let Some(last) = page.last()
     {
         let path = if detail { "servers/detail" } else { "servers" };
-        body["servers_links"] = next_link(&ctx.base_url, path, &q, &last.id);
+        links = Some(next_link(&ctx.base_url, path, &q, &last.id));
     }
-    Ok(body)
+    Ok((page, links))
 }

@@ -13,6 +13,7 @@ pub mod list;
 pub mod state;
 pub mod subresources;
 pub mod update;
+pub mod view_cache;
 pub mod views;
 
 use axum::Json;
@@ -20,13 +21,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
 use super::error::{ApiError, ApiResult, parse_json};
-use views::{ViewKind, server_view};
+use views::ViewKind;
 
 /// POST /servers
 pub async fn create(State(st): State<SharedState>, ctx: NovaCtx, body: Bytes) -> ApiResult {
@@ -36,14 +36,26 @@ pub async fn create(State(st): State<SharedState>, ctx: NovaCtx, body: Bytes) ->
     create::create_servers(&mut inner, &ctx, &body, now)
 }
 
+/// A JSON body already serialized (what `Json(value)` would have sent).
+fn json_bytes(body: Vec<u8>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
 /// GET /servers
 pub async fn index(
     State(st): State<SharedState>,
     ctx: NovaCtx,
     RawQuery(q): RawQuery,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult {
     let inner = st.nova.lock();
-    list::list_servers(&inner, &ctx, q.as_deref(), false).map(Json)
+    list::list_servers_json(&inner, &ctx, q.as_deref(), false).map(json_bytes)
 }
 
 /// GET /servers/detail
@@ -51,9 +63,9 @@ pub async fn detail(
     State(st): State<SharedState>,
     ctx: NovaCtx,
     RawQuery(q): RawQuery,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult {
     let inner = st.nova.lock();
-    list::list_servers(&inner, &ctx, q.as_deref(), true).map(Json)
+    list::list_servers_json(&inner, &ctx, q.as_deref(), true).map(json_bytes)
 }
 
 /// GET /servers/{id}: counts as one poll of the server's pending transition.
@@ -61,23 +73,32 @@ pub async fn show(
     State(st): State<SharedState>,
     ctx: NovaCtx,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult {
     let now = st.now();
     let mut inner = st.nova.lock();
-    let visible = inner
-        .servers
-        .get(&id)
-        .is_some_and(|s| ctx.is_admin || s.project_id == ctx.project_id);
-    if !visible || !inner.poll_server(&id, now) {
+    let (visible, pending) = match inner.servers.get(&id) {
+        Some(s) => (
+            ctx.is_admin || s.project_id == ctx.project_id,
+            s.pending.is_some(),
+        ),
+        None => (false, false),
+    };
+    // Polling a server with no pending transition changes nothing: skip the mutable
+    // access, so its cached view stays valid.
+    if !visible || (pending && !inner.poll_server(&id, now)) {
         return Err(ApiError::instance_not_found(&id));
     }
     let s = inner
         .servers
         .get(&id)
         .ok_or_else(|| ApiError::instance_not_found(&id))?;
-    Ok(Json(
-        json!({"server": server_view(s, &inner, &ctx, ViewKind::Show)}),
-    ))
+    let mut body = Vec::with_capacity(2048);
+    body.extend_from_slice(b"{\"server\":");
+    inner
+        .views
+        .write_views(&mut body, &[&**s], &inner, &ctx, ViewKind::Show);
+    body.push(b'}');
+    Ok(json_bytes(body))
 }
 
 /// PUT /servers/{id}
