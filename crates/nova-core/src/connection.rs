@@ -136,6 +136,8 @@ pub struct Connection {
     transport: Arc<dyn Transport>,
     version: MicroVersion,
     policy: MismatchPolicy,
+    /// `version_headers(version)`, built once rather than on every request.
+    headers: HeaderMap,
 }
 
 impl Connection {
@@ -145,6 +147,7 @@ impl Connection {
             transport,
             version,
             policy: MismatchPolicy::default(),
+            headers: version_headers(version),
         }
     }
 
@@ -160,6 +163,7 @@ impl Connection {
             transport: Arc::clone(&self.transport),
             version,
             policy: self.policy,
+            headers: version_headers(version),
         }
     }
 
@@ -257,7 +261,7 @@ impl Connection {
         body: Option<Bytes>,
     ) -> Result<ApiResponse<RawBody>> {
         let mut request = HttpRequest::new(method.clone(), path);
-        request.headers = version_headers(self.version);
+        request.headers = self.headers.clone();
         request
             .headers
             .insert(ACCEPT, HeaderValue::from_static("application/json"));

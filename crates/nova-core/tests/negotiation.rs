@@ -40,6 +40,21 @@ impl ComputeClient for FakeClient {
     fn availability_zones(&self) -> Arc<dyn nova_core::compute::AvailabilityZoneApi> {
         panic!("{} has no availability zones API", self.name)
     }
+    fn server_groups(&self) -> Arc<dyn nova_core::compute::ServerGroupApi> {
+        panic!("{} has no server groups API", self.name)
+    }
+    fn quotas(&self) -> Arc<dyn nova_core::compute::QuotaApi> {
+        panic!("{} has no quotas API", self.name)
+    }
+    fn quota_classes(&self) -> Arc<dyn nova_core::compute::QuotaClassApi> {
+        panic!("{} has no quota classes API", self.name)
+    }
+    fn flavor_admin(&self) -> Arc<dyn nova_core::compute::FlavorAdminApi> {
+        panic!("{} has no flavor admin API", self.name)
+    }
+    fn user_keypairs(&self) -> Arc<dyn nova_core::compute::UserKeypairApi> {
+        panic!("{} has no user keypairs API", self.name)
+    }
 }
 
 fn fake_v2(conn: Connection) -> Box<dyn ComputeClient> {

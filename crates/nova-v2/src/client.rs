@@ -3,14 +3,19 @@
 use std::sync::Arc;
 
 use nova_core::compute::{
-    AvailabilityZoneApi, ComputeClient, FlavorApi, KeypairApi, LimitsApi, ServerApi,
+    AvailabilityZoneApi, ComputeClient, FlavorAdminApi, FlavorApi, KeypairApi, LimitsApi, QuotaApi,
+    QuotaClassApi, ServerApi, ServerGroupApi, UserKeypairApi,
 };
 use nova_core::{Connection, MicroVersion};
 
+use crate::flavor_admin::FlavorAdminManager;
 use crate::flavors::FlavorManager;
 use crate::keypairs::KeypairManager;
 use crate::limits::{AvailabilityZoneManager, LimitsManager};
+use crate::quotas::{QuotaClassManager, QuotaManager};
+use crate::server_groups::ServerGroupManager;
 use crate::servers::ServerManager;
+use crate::user_keypairs::UserKeypairManager;
 
 /// The lowest microversion this client supports.
 pub const MIN_VERSION: MicroVersion = MicroVersion::new(2, 1);
@@ -26,6 +31,11 @@ pub struct NovaV2Client {
     keypairs: Arc<KeypairManager>,
     limits: Arc<LimitsManager>,
     zones: Arc<AvailabilityZoneManager>,
+    server_groups: Arc<ServerGroupManager>,
+    quotas: Arc<QuotaManager>,
+    quota_classes: Arc<QuotaClassManager>,
+    flavor_admin: Arc<FlavorAdminManager>,
+    user_keypairs: Arc<UserKeypairManager>,
 }
 
 impl NovaV2Client {
@@ -37,6 +47,11 @@ impl NovaV2Client {
             keypairs: Arc::new(KeypairManager::new(conn.clone())),
             limits: Arc::new(LimitsManager::new(conn.clone())),
             zones: Arc::new(AvailabilityZoneManager::new(conn.clone())),
+            server_groups: Arc::new(ServerGroupManager::new(conn.clone())),
+            quotas: Arc::new(QuotaManager::new(conn.clone())),
+            quota_classes: Arc::new(QuotaClassManager::new(conn.clone())),
+            flavor_admin: Arc::new(FlavorAdminManager::new(conn.clone())),
+            user_keypairs: Arc::new(UserKeypairManager::new(conn.clone())),
             conn,
         }
     }
@@ -75,5 +90,20 @@ impl ComputeClient for NovaV2Client {
     }
     fn availability_zones(&self) -> Arc<dyn AvailabilityZoneApi> {
         self.zones.clone()
+    }
+    fn server_groups(&self) -> Arc<dyn ServerGroupApi> {
+        self.server_groups.clone()
+    }
+    fn quotas(&self) -> Arc<dyn QuotaApi> {
+        self.quotas.clone()
+    }
+    fn quota_classes(&self) -> Arc<dyn QuotaClassApi> {
+        self.quota_classes.clone()
+    }
+    fn flavor_admin(&self) -> Arc<dyn FlavorAdminApi> {
+        self.flavor_admin.clone()
+    }
+    fn user_keypairs(&self) -> Arc<dyn UserKeypairApi> {
+        self.user_keypairs.clone()
     }
 }

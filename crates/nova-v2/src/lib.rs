@@ -1,5 +1,6 @@
-//! OpenStack Compute v2.1 client: servers, flavors, keypairs, limits and availability zones,
-//! typed for every microversion from 2.1 to 2.104.
+//! OpenStack Compute v2.1 client: servers, flavors (and their management), keypairs, server
+//! groups, quotas, limits and availability zones, typed for every microversion from 2.1 to
+//! 2.104.
 //!
 //! This crate implements the [`nova_core::compute`] traits for major version 2 and registers
 //! itself with nova-core's client registry, so `nova_core::Client::new("2.60", ..)` finds it.
@@ -33,22 +34,30 @@
 pub mod body;
 mod client;
 mod find;
+mod flavor_admin;
 mod flavors;
 mod gate;
 mod keypairs;
 mod limits;
 mod pagination;
 mod path;
+mod quotas;
 mod registration;
+mod server_groups;
 mod servers;
+mod user_keypairs;
 pub mod wait;
 
 pub use client::{MAX_VERSION, MIN_VERSION, NovaV2Client};
+pub use flavor_admin::FlavorAdminManager;
 pub use flavors::FlavorManager;
 pub use keypairs::KeypairManager;
 pub use limits::{AvailabilityZoneManager, LimitsManager};
+pub use quotas::{QuotaClassManager, QuotaManager};
 pub use registration::{REGISTRATION, register};
+pub use server_groups::ServerGroupManager;
 pub use servers::ServerManager;
+pub use user_keypairs::UserKeypairManager;
 pub use wait::{
     Clock, ProgressCallback, ServerWaitExt, TokioClock, VirtualClock, WaitOptions, WaitProgress,
     wait_for_delete, wait_for_status,

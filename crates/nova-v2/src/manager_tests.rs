@@ -424,3 +424,41 @@ fn registers_for_major_2_from_2_1_to_2_104() {
         "a second registration is refused"
     );
 }
+
+#[tokio::test]
+async fn stream_lists_every_page_and_stops_on_a_page_repeating_the_previous_one() {
+    let fake = FakeTransport::new();
+    let page = |ids: [&str; 2], next: &str| {
+        Reply::json(
+            200,
+            json!({
+                "servers": [server_json(ids[0], "a", "ACTIVE"), server_json(ids[1], "b", "ACTIVE")],
+                "servers_links": [{"rel": "next", "href": format!("http://x/v2.1/servers/detail?{next}")}]
+            }),
+        )
+    };
+    fake.on(
+        Method::GET,
+        "servers/detail?limit=2&marker=4",
+        page(["3", "4"], "limit=2&marker=5"),
+    );
+    fake.on(
+        Method::GET,
+        "servers/detail?limit=2&marker=2",
+        page(["3", "4"], "limit=2&marker=4"),
+    );
+    fake.on(
+        Method::GET,
+        "servers/detail?limit=2",
+        page(["1", "2"], "limit=2&marker=2"),
+    );
+    let all: Vec<Server> = ServerManager::new(fake.connection(2, 1))
+        .stream(ServerQuery::new().limit(2))
+        .try_collect()
+        .await
+        .expect("listed");
+    let ids: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4"]);
+    // the third page held only servers of the second: no fourth request
+    assert_eq!(fake.requests().len(), 3);
+}

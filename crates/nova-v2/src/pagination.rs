@@ -25,6 +25,8 @@ struct State {
     seen_ids: HashSet<String>,
     seen_pages: HashSet<String>,
     failed: bool,
+    /// Remember only the previous page's ids (bounded memory) instead of every id.
+    bounded: bool,
 }
 
 /// Every server matching `query`, each yielded once.
@@ -37,6 +39,24 @@ pub(crate) fn all_servers(
     conn: Connection,
     query: ServerQuery,
 ) -> nova_core::compute::ServerStream {
+    servers_stream(conn, query, false)
+}
+
+/// Like [`all_servers`], in memory bounded by one page: a server is checked for repeats
+/// against the previous page only (marker pagination never repeats further back), and
+/// only the page requests made are remembered (one short string per page).
+pub(crate) fn bounded_servers(
+    conn: Connection,
+    query: ServerQuery,
+) -> nova_core::compute::ServerStream {
+    servers_stream(conn, query, true)
+}
+
+fn servers_stream(
+    conn: Connection,
+    query: ServerQuery,
+    bounded: bool,
+) -> nova_core::compute::ServerStream {
     let state = State {
         conn,
         query: query.clone(),
@@ -45,6 +65,7 @@ pub(crate) fn all_servers(
         seen_ids: HashSet::new(),
         seen_pages: HashSet::new(),
         failed: false,
+        bounded,
     };
     stream::unfold(state, |mut st| async move {
         loop {
@@ -70,13 +91,20 @@ pub(crate) fn all_servers(
                 }
             };
             let last_id = page.items.last().map(|s| s.id.clone());
-            let mut fresh = 0usize;
-            for server in page.items {
-                if st.seen_ids.insert(server.id.clone()) {
-                    fresh += 1;
-                    st.buffer.push_back(server);
-                }
-            }
+            let previous = if st.bounded {
+                std::mem::take(&mut st.seen_ids)
+            } else {
+                HashSet::new()
+            };
+            // The buffer is empty here: the page's servers become the buffer in place (no
+            // second copy of the page), less those already yielded.
+            let mut items: VecDeque<Server> = page.items.into();
+            let seen_ids = &mut st.seen_ids;
+            items.retain(|server| {
+                !previous.contains(&server.id) && seen_ids.insert(server.id.clone())
+            });
+            let fresh = items.len();
+            st.buffer = items;
             if fresh == 0 {
                 // Empty page, or a page of servers already yielded: nothing more to gain.
                 return st.buffer.pop_front().map(|s| (Ok(s), st));

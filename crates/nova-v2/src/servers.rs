@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::body;
 use crate::find::{is_not_found, unique_by_name};
 use crate::gate::{check_fields, check_operation};
-use crate::pagination::all_servers;
+use crate::pagination::{all_servers, bounded_servers};
 use crate::path::{encode, with_query};
 
 /// Servers over one negotiated connection.
@@ -135,6 +135,17 @@ impl ServerManager {
     /// The microversion of every request.
     pub fn microversion(&self) -> MicroVersion {
         self.conn.microversion()
+    }
+
+    /// Every server matching `query`, page by page, in memory bounded by one page: what
+    /// [`ServerApi::list_all`] does, but it remembers only the previous page's ids (to
+    /// stop on a page that repeats) rather than every id seen, so listing any number of
+    /// servers uses the same memory. Set the page size with [`ServerQuery::limit`].
+    pub fn stream(&self, query: ServerQuery) -> nova_core::compute::ServerStream {
+        if let Err(e) = check_fields(&self.conn, &query.field_gates()) {
+            return Box::pin(futures::stream::once(async move { Err(e) }));
+        }
+        bounded_servers(self.conn.clone(), query)
     }
 
     async fn post_action(&self, id: &str, body: &Value) -> Result<ApiResponse<nova_core::RawBody>> {

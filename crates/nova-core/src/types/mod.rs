@@ -10,10 +10,12 @@ mod availability_zone;
 mod create_server;
 mod field_gate;
 mod flavor;
+mod flavor_admin;
 mod keypair;
 mod limits;
 mod link;
 mod page;
+mod quota;
 mod server;
 mod server_action;
 mod server_group;
@@ -29,17 +31,19 @@ pub use create_server::{
 };
 pub use field_gate::{ALL_GATE_REQUIREMENTS, FieldGate};
 pub use flavor::{Flavor, FlavorSummary};
+pub use flavor_admin::{CreateFlavor, ExtraSpecs, FlavorAccess};
 pub use keypair::{CreateKeypair, Keypair, KeypairType};
 pub use limits::{AbsoluteLimits, Limits};
 pub use link::{Link, next_link};
 pub use page::Page;
+pub use quota::{QuotaClassSet, QuotaDetail, QuotaSet, QuotaSetDetail, UpdateQuotaSet};
 pub use server::{
     AttachedVolume, CreateServerResult, CreatedServer, DiskConfig, EmbeddedFlavor, Fault, ImageRef,
     PowerState, SecurityGroupRef, Server, ServerFlavor, ServerImage, ServerStatus, TaskState,
     VmState,
 };
 pub use server_action::{CreateImage, RebootType, ServerAction};
-pub use server_group::ServerGroup;
+pub use server_group::{CreateServerGroup, ServerGroup, ServerGroupPolicy, ServerGroupQuery};
 pub use server_query::{ServerQuery, SortDir};
 pub use update_server::{RebuildServer, UpdateServer};
 

@@ -201,6 +201,12 @@ fn check(path: &Path) -> usize {
                 let groups: Vec<ServerGroup> = serde_json::from_value(inner).expect(&file);
                 assert!(groups.iter().all(|g| g.extra.is_empty()), "{file}");
             }
+            "quota_set" | "quota_class_set" => {
+                super::quota::check_sample(key, inner, minor, &file);
+            }
+            "extra_specs" | "flavor_access" => {
+                super::flavor_admin::check_sample(key, inner, &file);
+            }
             "version" | "versions" => {
                 // Version documents are nova-core's discovery types; here just JSON.
             }
