@@ -1,0 +1,594 @@
+//! The command line: global options and every command, with python-novaclient's names and
+//! flags. Parsing does no I/O, so `nova --version` and `nova help` never authenticate.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::EXIT_CODES_HELP;
+
+/// `nova`: the OpenStack Compute command-line client.
+#[derive(Debug, Parser)]
+#[command(
+    name = "nova",
+    version,
+    about = "Command-line interface to the OpenStack Compute API",
+    long_about = "Command-line interface to the OpenStack Compute API, with python-novaclient's \
+                  commands and flags. Credentials come from --os-cloud / OS_CLOUD (clouds.yaml and \
+                  secure.yaml), OS_* environment variables, and the --os-* options below, in \
+                  increasing order of precedence.",
+    after_long_help = EXIT_CODES_HELP,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// Options that apply to every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// novaclient's bordered tables.
+    #[default]
+    Table,
+    /// JSON (a list of objects, or one object).
+    Json,
+    /// YAML.
+    Yaml,
+    /// Bare values, one row per line, separated by spaces.
+    Value,
+}
+
+/// Global options: the cloud, credentials, transport and output.
+#[derive(Debug, Args, Default)]
+pub struct GlobalArgs {
+    /// Cloud name in clouds.yaml.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_cloud: Option<String>,
+    /// Authentication URL (Keystone v3).
+    #[arg(long, global = true, value_name = "URL")]
+    pub os_auth_url: Option<String>,
+    /// Authentication type: password, token, v3applicationcredential, admin_token.
+    #[arg(long, global = true, value_name = "TYPE")]
+    pub os_auth_type: Option<String>,
+    /// User name.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_username: Option<String>,
+    /// User id.
+    #[arg(long, global = true, value_name = "ID")]
+    pub os_user_id: Option<String>,
+    /// Password (prefer OS_PASSWORD or secure.yaml: arguments are visible to other users).
+    #[arg(long, global = true, value_name = "PASSWORD", hide_env_values = true)]
+    pub os_password: Option<String>,
+    /// The user's domain name.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_user_domain_name: Option<String>,
+    /// The user's domain id.
+    #[arg(long, global = true, value_name = "ID")]
+    pub os_user_domain_id: Option<String>,
+    /// Project name to scope to.
+    #[arg(long, global = true, value_name = "NAME", alias = "os-tenant-name")]
+    pub os_project_name: Option<String>,
+    /// Project id to scope to.
+    #[arg(long, global = true, value_name = "ID", alias = "os-tenant-id")]
+    pub os_project_id: Option<String>,
+    /// The project's domain name.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_project_domain_name: Option<String>,
+    /// The project's domain id.
+    #[arg(long, global = true, value_name = "ID")]
+    pub os_project_domain_id: Option<String>,
+    /// Domain name to scope to.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_domain_name: Option<String>,
+    /// Domain id to scope to.
+    #[arg(long, global = true, value_name = "ID")]
+    pub os_domain_id: Option<String>,
+    /// Default domain id for user and project.
+    #[arg(long, global = true, value_name = "ID")]
+    pub os_default_domain_id: Option<String>,
+    /// Default domain name for user and project.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_default_domain_name: Option<String>,
+    /// System scope (`all`).
+    #[arg(long, global = true, value_name = "SCOPE")]
+    pub os_system_scope: Option<String>,
+    /// An existing token.
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub os_token: Option<String>,
+    /// Application credential id.
+    #[arg(long, global = true, value_name = "ID")]
+    pub os_application_credential_id: Option<String>,
+    /// Application credential name.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub os_application_credential_name: Option<String>,
+    /// Application credential secret.
+    #[arg(long, global = true, value_name = "SECRET")]
+    pub os_application_credential_secret: Option<String>,
+    /// Compute endpoint to use instead of the catalog's.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        alias = "os-endpoint-override"
+    )]
+    pub os_endpoint: Option<String>,
+    /// Region of the endpoints.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub os_region_name: Option<String>,
+    /// Endpoint interface: public, internal or admin.
+    #[arg(
+        long,
+        global = true,
+        value_name = "INTERFACE",
+        alias = "os-endpoint-type"
+    )]
+    pub os_interface: Option<String>,
+    /// CA bundle to verify TLS servers with.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub os_cacert: Option<std::path::PathBuf>,
+    /// Client certificate (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub os_cert: Option<std::path::PathBuf>,
+    /// Client certificate key (PEM).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub os_key: Option<std::path::PathBuf>,
+    /// Do not verify TLS certificates.
+    #[arg(long, global = true)]
+    pub insecure: bool,
+    /// Compute API version: X.Y pins it (and fails if the server does not support it); the
+    /// default negotiates the highest version both sides support.
+    #[arg(
+        long,
+        global = true,
+        value_name = "VERSION",
+        env = "OS_COMPUTE_API_VERSION",
+        default_value = "latest"
+    )]
+    pub os_compute_api_version: String,
+    /// Timeout for each HTTP request, in seconds.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Extra attempts after a connection failure.
+    #[arg(long, global = true, value_name = "N", default_value_t = 0)]
+    pub connect_retries: u32,
+    /// Print each HTTP request as a curl command and each response (secrets masked) on stderr.
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Print a table of every HTTP request's time on stderr at exit.
+    #[arg(long, global = true)]
+    pub timings: bool,
+    /// Output format.
+    #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Seconds between polls while waiting (--poll, --wait).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 2.0)]
+    pub poll_interval: f64,
+    /// Seconds to wait before giving up (--poll, --wait).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 600.0)]
+    pub wait_timeout: f64,
+}
+
+/// One or more servers by name or id.
+#[derive(Debug, Args)]
+pub struct ServersArg {
+    /// Name or ID of server(s).
+    #[arg(required = true, value_name = "SERVER")]
+    pub servers: Vec<String>,
+}
+
+/// Every command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Boot a new server.
+    Boot(Box<BootArgs>),
+    /// List servers.
+    List(Box<ListArgs>),
+    /// Show details about the given server.
+    Show {
+        /// Name or ID of server.
+        server: String,
+        /// Skip the flavor and image name lookups.
+        #[arg(long)]
+        minimal: bool,
+    },
+    /// Immediately shut down and delete specified server(s).
+    Delete {
+        /// Servers to delete.
+        #[command(flatten)]
+        servers: ServersArg,
+        /// Wait until the servers are gone.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Reboot a server.
+    Reboot {
+        /// Servers to reboot.
+        #[command(flatten)]
+        servers: ServersArg,
+        /// Perform a hard reboot (instead of a soft one).
+        #[arg(long)]
+        hard: bool,
+        /// Wait until reboot is complete.
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Stop the server(s).
+    Stop(PollableServers),
+    /// Start the server(s).
+    Start(PollableServers),
+    /// Pause a server.
+    Pause(PollableServers),
+    /// Unpause a server.
+    Unpause(PollableServers),
+    /// Suspend a server.
+    Suspend(PollableServers),
+    /// Resume a server.
+    Resume(PollableServers),
+    /// Lock a server.
+    Lock {
+        /// Servers to lock.
+        #[command(flatten)]
+        servers: ServersArg,
+        /// Reason for locking the server (2.73+).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Unlock a server.
+    Unlock(ServersArg),
+    /// Resize a server.
+    Resize {
+        /// Name or ID of server.
+        server: String,
+        /// Name or ID of new flavor.
+        flavor: String,
+        /// Wait until the resize is ready to confirm (VERIFY_RESIZE).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Confirm a previous resize.
+    #[command(name = "resize-confirm")]
+    ResizeConfirm {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Revert a previous resize (and return to the previous VM).
+    #[command(name = "resize-revert")]
+    ResizeRevert {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Shut down, re-image, and re-boot a server.
+    Rebuild(Box<RebuildArgs>),
+    /// Create a new image by taking a snapshot of a running server.
+    #[command(name = "image-create")]
+    ImageCreate {
+        /// Name or ID of server.
+        server: String,
+        /// Name of snapshot.
+        name: String,
+        /// Record arbitrary key/value metadata (repeatable).
+        #[arg(long = "metadata", value_name = "KEY=VALUE")]
+        metadata: Vec<String>,
+        /// Print the server's details after the snapshot is taken.
+        #[arg(long)]
+        show: bool,
+        /// Wait until the snapshot finishes (the server's task state is idle).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Get console log output of a server.
+    #[command(name = "console-log")]
+    ConsoleLog {
+        /// Name or ID of server.
+        server: String,
+        /// Length in lines to tail.
+        #[arg(long)]
+        length: Option<u32>,
+    },
+    /// Set or delete metadata on a server.
+    Meta {
+        /// Name or ID of server.
+        server: String,
+        /// Actions: 'set' or 'delete'.
+        #[arg(value_parser = ["set", "delete"])]
+        action: String,
+        /// Metadata to set or delete (only key is necessary on delete).
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        metadata: Vec<String>,
+    },
+    /// Get list of tags from a server (2.26+).
+    #[command(name = "server-tag-list")]
+    ServerTagList {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Add one or more tags to a server (2.26+).
+    #[command(name = "server-tag-add")]
+    ServerTagAdd {
+        /// Name or ID of server.
+        server: String,
+        /// Tag(s) to add.
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Set list of tags to a server, replacing the existing ones (2.26+).
+    #[command(name = "server-tag-set")]
+    ServerTagSet {
+        /// Name or ID of server.
+        server: String,
+        /// Tag(s) to set.
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Delete one or more tags from a server (2.26+).
+    #[command(name = "server-tag-delete")]
+    ServerTagDelete {
+        /// Name or ID of server.
+        server: String,
+        /// Tag(s) to delete.
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Delete all tags from a server (2.26+).
+    #[command(name = "server-tag-delete-all")]
+    ServerTagDeleteAll {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Print a list of available 'flavors' (sizes of servers).
+    #[command(name = "flavor-list")]
+    FlavorList {
+        /// Also show the extra specs.
+        #[arg(long)]
+        extra_specs: bool,
+    },
+    /// Show details about the given flavor.
+    #[command(name = "flavor-show")]
+    FlavorShow {
+        /// Name or ID of flavor.
+        flavor: String,
+    },
+    /// Create a new key pair for use with servers.
+    #[command(name = "keypair-add")]
+    KeypairAdd {
+        /// Name of key.
+        name: String,
+        /// Path to a public ssh key (without it, Nova generates one below 2.92).
+        #[arg(long = "pub-key", value_name = "FILE")]
+        pub_key: Option<std::path::PathBuf>,
+        /// Keypair type: ssh or x509 (2.2+).
+        #[arg(long = "key-type")]
+        key_type: Option<String>,
+        /// ID of the user the keypair belongs to (admin, 2.10+).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Print a list of keypairs for a user.
+    #[command(name = "keypair-list")]
+    KeypairList,
+    /// Show details about the given keypair.
+    #[command(name = "keypair-show")]
+    KeypairShow {
+        /// Name of keypair.
+        keypair: String,
+    },
+    /// Delete keypair given by its name.
+    #[command(name = "keypair-delete")]
+    KeypairDelete {
+        /// Name of keypair.
+        name: String,
+    },
+    /// Print absolute limits for a user.
+    Limits,
+    /// List all the availability zones.
+    #[command(name = "availability-zone-list")]
+    AvailabilityZoneList,
+    /// List all API versions of the compute endpoint.
+    #[command(name = "version-list")]
+    VersionList,
+    /// Display help about this program or one of its commands.
+    Help {
+        /// The command to describe.
+        command: Option<String>,
+    },
+}
+
+/// Servers plus `--poll`.
+#[derive(Debug, Args)]
+pub struct PollableServers {
+    /// Servers.
+    #[command(flatten)]
+    pub servers: ServersArg,
+    /// Wait until the action has completed.
+    #[arg(long)]
+    pub poll: bool,
+}
+
+/// `nova boot`.
+#[derive(Debug, Args)]
+pub struct BootArgs {
+    /// Name for the new server.
+    pub name: String,
+    /// Name or ID of flavor.
+    #[arg(long, required = true)]
+    pub flavor: String,
+    /// Name or ID of image.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// Volume ID to boot from.
+    #[arg(long = "boot-volume", value_name = "VOLUME_ID")]
+    pub boot_volume: Option<String>,
+    /// Snapshot ID to boot from (creates a volume).
+    #[arg(long, value_name = "SNAPSHOT_ID")]
+    pub snapshot: Option<String>,
+    /// Boot at least this many servers (limited by quota).
+    #[arg(long = "min-count", value_name = "N")]
+    pub min_count: Option<u32>,
+    /// Boot up to this many servers (limited by quota).
+    #[arg(long = "max-count", value_name = "N")]
+    pub max_count: Option<u32>,
+    /// Record arbitrary key/value metadata (repeatable).
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// Key name of keypair to inject.
+    #[arg(long = "key-name")]
+    pub key_name: Option<String>,
+    /// User data file to pass to the metadata server.
+    #[arg(long = "user-data", value_name = "FILE")]
+    pub user_data: Option<std::path::PathBuf>,
+    /// The availability zone for server placement.
+    #[arg(long = "availability-zone")]
+    pub availability_zone: Option<String>,
+    /// Comma separated list of security group names.
+    #[arg(long = "security-groups")]
+    pub security_groups: Option<String>,
+    /// Block device mapping: `<dev-name>=<id>:<type>:<size(GiB)>:<delete-on-terminate>`
+    /// (repeatable).
+    #[arg(long = "block-device-mapping", value_name = "DEV=MAPPING")]
+    pub block_device_mapping: Vec<String>,
+    /// Block device mapping v2: `id=,source=,dest=,bus=,device=,size=,format=,bootindex=,
+    /// type=,shutdown=,tag=,volume_type=` (repeatable).
+    #[arg(long = "block-device", value_name = "KEY=VALUE,...")]
+    pub block_device: Vec<String>,
+    /// Send arbitrary key/value pairs to the scheduler (repeatable).
+    #[arg(long = "hint", value_name = "KEY=VALUE")]
+    pub hint: Vec<String>,
+    /// A NIC: `net-id=<uuid>,v4-fixed-ip=<ip>,v6-fixed-ip=<ip>,port-id=<uuid>,tag=<tag>`, or
+    /// `auto`, or `none` (repeatable).
+    #[arg(long = "nic", value_name = "SPEC")]
+    pub nic: Vec<String>,
+    /// Enable config drive.
+    #[arg(long = "config-drive", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub config_drive: Option<String>,
+    /// Description for the server (2.19+).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Tags for the server, comma separated (2.52+).
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// Hostname for the server (2.90+).
+    #[arg(long)]
+    pub hostname: Option<String>,
+    /// Admin password for the server.
+    #[arg(long = "admin-pass")]
+    pub admin_pass: Option<String>,
+    /// Return a reservation id instead of the server.
+    #[arg(long = "return-reservation-id")]
+    pub return_reservation_id: bool,
+    /// Report the new server's boot progress until it completes.
+    #[arg(long)]
+    pub poll: bool,
+}
+
+/// `nova list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only return servers that match reservation-id.
+    #[arg(long = "reservation-id")]
+    pub reservation_id: Option<String>,
+    /// Search with regular expression match by IP address.
+    #[arg(long)]
+    pub ip: Option<String>,
+    /// Search with regular expression match by IPv6 address.
+    #[arg(long)]
+    pub ip6: Option<String>,
+    /// Search with regular expression match by name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Search by server status.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Search by flavor name or ID.
+    #[arg(long)]
+    pub flavor: Option<String>,
+    /// Search by image name or ID.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// Search servers by hostname to which they are assigned (admin).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Display information from all tenants (admin).
+    #[arg(long = "all-tenants")]
+    pub all_tenants: bool,
+    /// Display information from a single tenant (admin).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// Display information from a single user (admin).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only display deleted servers (admin).
+    #[arg(long)]
+    pub deleted: bool,
+    /// Comma-separated list of fields to display.
+    #[arg(long)]
+    pub fields: Option<String>,
+    /// Get only UUID and name.
+    #[arg(long)]
+    pub minimal: bool,
+    /// Comma-separated list of sort keys and directions: `key1[:dir1],key2[:dir2]`.
+    #[arg(long)]
+    pub sort: Option<String>,
+    /// The last server UUID of the previous page.
+    #[arg(long)]
+    pub marker: Option<String>,
+    /// Maximum number of servers to display; -1 displays all (following pages).
+    #[arg(long, allow_hyphen_values = true)]
+    pub limit: Option<i64>,
+    /// Only servers changed since this time (ISO 8601).
+    #[arg(long = "changes-since")]
+    pub changes_since: Option<String>,
+    /// Only servers changed before this time (ISO 8601, 2.66+).
+    #[arg(long = "changes-before")]
+    pub changes_before: Option<String>,
+    /// Servers with all these tags, comma separated (2.26+).
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// Servers with any of these tags (2.26+).
+    #[arg(long = "tags-any")]
+    pub tags_any: Option<String>,
+    /// Servers without all of these tags (2.26+).
+    #[arg(long = "not-tags")]
+    pub not_tags: Option<String>,
+    /// Servers without any of these tags (2.26+).
+    #[arg(long = "not-tags-any")]
+    pub not_tags_any: Option<String>,
+    /// Only locked (true) or unlocked (false) servers (2.73+).
+    #[arg(long)]
+    pub locked: Option<bool>,
+}
+
+/// `nova rebuild`.
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Name or ID of server.
+    pub server: String,
+    /// Name or ID of new image.
+    pub image: String,
+    /// Set the provided admin password on the rebuilt server.
+    #[arg(long = "rebuild-password", alias = "password")]
+    pub password: Option<String>,
+    /// Name for the new server.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New description for the server (2.19+).
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Record arbitrary key/value metadata (repeatable).
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+    /// Keypair name to set (2.54+).
+    #[arg(long = "key-name")]
+    pub key_name: Option<String>,
+    /// User data file (2.57+).
+    #[arg(long = "user-data", value_name = "FILE")]
+    pub user_data: Option<std::path::PathBuf>,
+    /// Preserve the default ephemeral storage partition on rebuild.
+    #[arg(long = "preserve-ephemeral")]
+    pub preserve_ephemeral: bool,
+    /// Wait until rebuild is complete.
+    #[arg(long)]
+    pub poll: bool,
+}

@@ -1,0 +1,394 @@
+//! `nova boot` and the parsing of its structured options (`--nic`, `--block-device`,
+//! `--block-device-mapping`, `--hint`).
+
+use std::net::IpAddr;
+
+use nova_core::MicroVersion;
+use nova_v2::{
+    BdmDestinationType, BdmSourceType, BlockDeviceMapping, BlockDeviceMappingV2, CreateServer,
+    CreateServerResult, NetworkSpec, Networks, SchedulerHints, ServerStatus, wait_for_status,
+};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+use super::{Ctx, comma_list, key_values, parse_bool, read_file};
+use crate::cli::BootArgs;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use crate::progress::interruptible;
+
+/// Parses the `--nic` options; `None` when there are none.
+pub fn parse_nics(items: &[String]) -> CliResult<Option<Networks>> {
+    if items.is_empty() {
+        return Ok(None);
+    }
+    if items.iter().any(|i| i == "auto" || i == "none") {
+        if items.len() > 1 {
+            return Err(CliError::usage(
+                "--nic auto or --nic none cannot be combined with other --nic options",
+            ));
+        }
+        return Ok(Some(if items[0] == "auto" {
+            Networks::Auto
+        } else {
+            Networks::None
+        }));
+    }
+    let mut specs = Vec::new();
+    for item in items {
+        let bad = |why: &str| {
+            CliError::usage(format!(
+                "invalid --nic {item:?}: {why} (expected net-id=<uuid>,v4-fixed-ip=<ip>,\
+                 v6-fixed-ip=<ip>,port-id=<uuid>,tag=<tag>, or auto, or none)"
+            ))
+        };
+        let mut spec = NetworkSpec::default();
+        for pair in comma_list(item) {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| bad(&format!("{pair:?} is not KEY=VALUE")))?;
+            match k {
+                "net-id" => spec.uuid = Some(v.to_owned()),
+                "port-id" => spec.port = Some(v.to_owned()),
+                "tag" => spec.tag = Some(v.to_owned()),
+                "v4-fixed-ip" | "v6-fixed-ip" => {
+                    let ip: IpAddr = v
+                        .parse()
+                        .map_err(|_| bad(&format!("{v:?} is not an IP address")))?;
+                    if (k == "v4-fixed-ip") != ip.is_ipv4() {
+                        return Err(bad(&format!("{v:?} is not an address for {k}")));
+                    }
+                    spec.fixed_ip = Some(ip);
+                }
+                other => return Err(bad(&format!("unknown key {other:?}"))),
+            }
+        }
+        match (&spec.uuid, &spec.port) {
+            (Some(_), Some(_)) => return Err(bad("give either net-id or port-id, not both")),
+            (None, None) => return Err(bad("net-id or port-id is required")),
+            _ => {}
+        }
+        specs.push(spec);
+    }
+    Ok(Some(Networks::List(specs)))
+}
+
+/// Parses one legacy `--block-device-mapping <dev-name>=<id>:<type>:<size>:<delete>`.
+pub fn parse_legacy_bdm(item: &str) -> CliResult<BlockDeviceMapping> {
+    let bad = |why: &str| {
+        CliError::usage(format!(
+            "invalid --block-device-mapping {item:?}: {why} (expected \
+             <dev-name>=<id>:<type>:<size(GiB)>:<delete-on-terminate>)"
+        ))
+    };
+    let (device, mapping) = item.split_once('=').ok_or_else(|| bad("no '='"))?;
+    let parts: Vec<&str> = mapping.split(':').collect();
+    let mut bdm = BlockDeviceMapping {
+        device_name: device.to_owned(),
+        ..Default::default()
+    };
+    let id = parts.first().copied().unwrap_or_default();
+    let kind = parts.get(1).copied().unwrap_or_default();
+    if kind == "snap" {
+        bdm.snapshot_id = Some(id.to_owned());
+    } else {
+        bdm.volume_id = Some(id.to_owned());
+    }
+    if let Some(size) = parts.get(2).filter(|s| !s.is_empty()) {
+        bdm.volume_size = Some(size.parse().map_err(|_| bad("size is not a number"))?);
+    }
+    if let Some(delete) = parts.get(3).filter(|s| !s.is_empty()) {
+        bdm.delete_on_termination = Some(parse_bool(delete, "delete-on-terminate")?);
+    }
+    Ok(bdm)
+}
+
+/// Parses one `--block-device key1=value1[,key2=value2...]`.
+pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
+    let bad = |why: String| CliError::usage(format!("invalid --block-device {item:?}: {why}"));
+    let pairs: Vec<(String, String)> = comma_list(item)
+        .into_iter()
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
+            None => Err(bad(format!("{p:?} is not KEY=VALUE"))),
+        })
+        .collect::<CliResult<_>>()?;
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let source = match get("source") {
+        Some(s) => s.parse::<BdmSourceType>().unwrap_or(BdmSourceType::Blank),
+        None if get("id").is_some() => return Err(bad("source= is required with id=".into())),
+        None => BdmSourceType::Blank,
+    };
+    let mut bdm = BlockDeviceMappingV2::new(source);
+    for (k, v) in &pairs {
+        bdm = match k.as_str() {
+            "source" => bdm,
+            "id" => bdm.uuid(v),
+            "dest" => bdm.destination_type(match v.as_str() {
+                "volume" => BdmDestinationType::Volume,
+                "local" => BdmDestinationType::Local,
+                other => return Err(bad(format!("dest must be volume or local, not {other:?}"))),
+            }),
+            "bus" => bdm.disk_bus(v),
+            "device" => bdm.device_name(v),
+            "size" => bdm.volume_size(
+                v.parse()
+                    .map_err(|_| bad(format!("size {v:?} is not a number")))?,
+            ),
+            "format" => bdm.guest_format(v),
+            "bootindex" => bdm.boot_index(
+                v.parse()
+                    .map_err(|_| bad(format!("bootindex {v:?} is not a number")))?,
+            ),
+            "type" => bdm.device_type(v),
+            "shutdown" => bdm.delete_on_termination(match v.as_str() {
+                "remove" => true,
+                "preserve" => false,
+                other => {
+                    return Err(bad(format!(
+                        "shutdown must be remove or preserve, not {other:?}"
+                    )));
+                }
+            }),
+            "tag" => bdm.tag(v),
+            "volume_type" => bdm.volume_type(v),
+            other => return Err(bad(format!("unknown key {other:?}"))),
+        };
+    }
+    Ok(bdm)
+}
+
+/// Parses the `--hint` options.
+pub fn parse_hints(items: &[String]) -> CliResult<Option<SchedulerHints>> {
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let mut hints = SchedulerHints::default();
+    for item in items {
+        let (k, v) = item.split_once('=').ok_or_else(|| {
+            CliError::usage(format!("invalid --hint {item:?}: expected KEY=VALUE"))
+        })?;
+        hints = match k {
+            "group" => hints.group(v),
+            "same_host" => hints.same_host(v),
+            "different_host" => hints.different_host(v),
+            _ => {
+                let value = match hints.other.remove(k) {
+                    None => json!(v),
+                    Some(Value::Array(mut list)) => {
+                        list.push(json!(v));
+                        Value::Array(list)
+                    }
+                    Some(prev) => json!([prev, v]),
+                };
+                hints.other(k, value)
+            }
+        };
+    }
+    Ok(Some(hints))
+}
+
+async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
+    let cloud = &ctx.cloud;
+    let flavor = crate::resolve::flavor(cloud.compute.as_ref(), &a.flavor).await?;
+    let mut req = CreateServer::new(&a.name, flavor.id);
+    let sources = [
+        a.image.is_some(),
+        a.boot_volume.is_some(),
+        a.snapshot.is_some(),
+    ];
+    if sources.iter().filter(|s| **s).count() > 1 {
+        return Err(CliError::usage(
+            "give only one of --image, --boot-volume and --snapshot",
+        ));
+    }
+    if let Some(image) = &a.image {
+        req = req.image(crate::resolve::image(&cloud.session, &cloud.config, image).await?);
+    }
+    if let Some(volume) = &a.boot_volume {
+        req = req.block_device_mapping_v2(BlockDeviceMappingV2::boot_from_volume(volume));
+    }
+    if let Some(snapshot) = &a.snapshot {
+        req = req.block_device_mapping_v2(
+            BlockDeviceMappingV2::new(BdmSourceType::Snapshot)
+                .uuid(snapshot)
+                .destination_type(BdmDestinationType::Volume)
+                .boot_index(0),
+        );
+    }
+    if a.image.is_none()
+        && a.boot_volume.is_none()
+        && a.snapshot.is_none()
+        && a.block_device.is_empty()
+        && a.block_device_mapping.is_empty()
+    {
+        return Err(CliError::usage(
+            "you must provide an image, a volume, a snapshot or --block-device to boot from",
+        ));
+    }
+    for (k, v) in key_values(&a.meta, "--meta")? {
+        req = req.metadata(k, v);
+    }
+    if let Some(n) = a.min_count {
+        req = req.min_count(n);
+    }
+    if let Some(n) = a.max_count {
+        req = req.max_count(n);
+    }
+    if let (Some(min), Some(max)) = (a.min_count, a.max_count)
+        && min > max
+    {
+        return Err(CliError::usage("--min-count must not exceed --max-count"));
+    }
+    if let Some(key) = &a.key_name {
+        req = req.key_name(key);
+    }
+    if let Some(path) = &a.user_data {
+        req = req.user_data(read_file(path, "user data file")?);
+    }
+    if let Some(zone) = &a.availability_zone {
+        req = req.availability_zone(zone);
+    }
+    for group in a
+        .security_groups
+        .as_deref()
+        .map(comma_list)
+        .unwrap_or_default()
+    {
+        req = req.security_group(group);
+    }
+    for item in &a.block_device_mapping {
+        req = req.block_device_mapping(parse_legacy_bdm(item)?);
+    }
+    for item in &a.block_device {
+        req = req.block_device_mapping_v2(parse_bdm_v2(item)?);
+    }
+    if let Some(hints) = parse_hints(&a.hint)? {
+        req = req.scheduler_hints(hints);
+    }
+    match parse_nics(&a.nic)? {
+        Some(networks) => req = req.networks(networks),
+        // novaclient's default from 2.37, where Nova requires `networks`
+        None if cloud.compute.microversion() >= MicroVersion::new(2, 37) => {
+            req = req.networks(Networks::Auto);
+        }
+        None => {}
+    }
+    if let Some(value) = &a.config_drive {
+        req = req.config_drive(parse_bool(value, "--config-drive")?);
+    }
+    if let Some(d) = &a.description {
+        req = req.description(d);
+    }
+    for tag in a.tags.as_deref().map(comma_list).unwrap_or_default() {
+        req = req.tag(tag);
+    }
+    if let Some(h) = &a.hostname {
+        req = req.hostname(h);
+    }
+    if let Some(p) = &a.admin_pass {
+        req = req.admin_pass(p);
+    }
+    if a.return_reservation_id {
+        req = req.return_reservation_id(true);
+    }
+    Ok(req)
+}
+
+/// `nova boot`.
+pub async fn boot(ctx: &Ctx, a: BootArgs) -> CliResult<Output> {
+    let req = request(ctx, &a).await?;
+    let servers = ctx.cloud.compute.servers();
+    let created = servers.create(&req).await?.value;
+    let created = match created {
+        CreateServerResult::Server(created) => created,
+        CreateServerResult::Reservation(id) => {
+            let mut map = serde_json::Map::new();
+            map.insert("reservation_id".into(), json!(id));
+            return Ok(Output::object(map));
+        }
+        _ => return Err(CliError::api("unexpected answer to the create request")),
+    };
+    let server = if a.poll {
+        let (options, reporter) = ctx.wait.options("Server building", &created.id);
+        interruptible(
+            &reporter,
+            &format!("server {} to become ACTIVE", created.id),
+            wait_for_status(&*servers, &created.id, ServerStatus::Active, &options),
+        )
+        .await?
+    } else {
+        servers.get(&created.id).await?.value
+    };
+    let mut map = super::servers::details(&server);
+    if let Some(pass) = &created.admin_pass {
+        map.insert("adminPass".into(), json!(pass.expose_secret()));
+    }
+    Ok(Output::object(map))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nics_parse_like_novaclient() {
+        let one = parse_nics(&["net-id=n1,v4-fixed-ip=10.0.0.5,tag=a".into()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        match one {
+            Some(Networks::List(specs)) => {
+                assert_eq!(specs[0].uuid.as_deref(), Some("n1"));
+                assert_eq!(specs[0].tag.as_deref(), Some("a"));
+                assert!(specs[0].fixed_ip.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            parse_nics(&["auto".into()]).ok().flatten(),
+            Some(Networks::Auto)
+        );
+        for bad in [
+            vec!["auto".to_owned(), "none".to_owned()],
+            vec!["net-id=a,port-id=b".to_owned()],
+            vec!["v4-fixed-ip=10.0.0.1".to_owned()],
+            vec!["net-id=a,v4-fixed-ip=fd00::1".to_owned()],
+            vec!["bogus=1,net-id=a".to_owned()],
+        ] {
+            assert_eq!(
+                parse_nics(&bad).err().map(|e| e.exit_code()),
+                Some(2),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn block_devices_parse() {
+        let legacy = parse_legacy_bdm("vdb=vol-1:snap:10:true").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(legacy.snapshot_id.as_deref(), Some("vol-1"));
+        assert_eq!(legacy.volume_size, Some(10));
+        assert_eq!(legacy.delete_on_termination, Some(true));
+        let v2 = parse_bdm_v2("source=image,id=img,dest=volume,size=5,bootindex=0,shutdown=remove")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v2.source_type, BdmSourceType::Image);
+        assert_eq!(v2.uuid.as_deref(), Some("img"));
+        assert_eq!(v2.boot_index, Some(0));
+        assert_eq!(v2.delete_on_termination, Some(true));
+        assert!(parse_bdm_v2("dest=nowhere").is_err());
+        assert!(parse_bdm_v2("id=x").is_err());
+    }
+
+    #[test]
+    fn hints_collect_repeats() {
+        let hints = parse_hints(&["foo=a".into(), "foo=b".into(), "group=g".into()])
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_default();
+        assert_eq!(hints.group.as_deref(), Some("g"));
+        assert_eq!(hints.other.get("foo"), Some(&json!(["a", "b"])));
+    }
+}

@@ -1,0 +1,74 @@
+//! `keypair-add`, `keypair-list`, `keypair-show` and `keypair-delete`.
+
+use nova_v2::{CreateKeypair, Keypair, KeypairType};
+use secrecy::ExposeSecret;
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, read_file};
+use crate::error::CliResult;
+use crate::output::Output;
+
+fn keypair_type(k: &Keypair) -> Value {
+    k.key_type
+        .as_ref()
+        .map_or(Value::Null, |t| json!(t.to_string()))
+}
+
+/// `nova keypair-add <name> [--pub-key FILE] [--key-type] [--user]`.
+pub async fn add(
+    ctx: &Ctx,
+    name: &str,
+    pub_key: Option<&std::path::Path>,
+    key_type: Option<String>,
+    user: Option<String>,
+) -> CliResult<Output> {
+    let mut req = CreateKeypair::new(name);
+    if let Some(path) = pub_key {
+        let key = read_file(path, "public key file")?;
+        req = req.public_key(String::from_utf8_lossy(&key).trim().to_owned());
+    }
+    if let Some(t) = key_type {
+        req = req.key_type(t.parse::<KeypairType>().unwrap_or(KeypairType::Ssh));
+    }
+    if let Some(u) = user {
+        req = req.user_id(u);
+    }
+    let created = ctx.cloud.compute.keypairs().create(&req).await?.value;
+    match &created.private_key {
+        // novaclient prints a generated private key: it is the only chance to get it.
+        Some(key) if pub_key.is_none() => Ok(Output::Text(key.expose_secret().to_owned())),
+        _ => Ok(Output::Nothing),
+    }
+}
+
+/// `nova keypair-list`.
+pub async fn list(ctx: &Ctx) -> CliResult<Output> {
+    let keypairs = ctx.cloud.compute.keypairs().list().await?.value;
+    let rows = keypairs
+        .iter()
+        .map(|k| {
+            vec![
+                json!(k.name),
+                keypair_type(k),
+                k.fingerprint.as_ref().map_or(Value::Null, |f| json!(f)),
+            ]
+        })
+        .collect();
+    Ok(Output::list(&["Name", "Type", "Fingerprint"], rows))
+}
+
+/// `nova keypair-show`.
+pub async fn show(ctx: &Ctx, name: &str) -> CliResult<Output> {
+    let keypair = ctx.cloud.compute.keypairs().get(name).await?.value;
+    let map = match serde_json::to_value(&keypair) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    Ok(Output::object(map))
+}
+
+/// `nova keypair-delete`.
+pub async fn delete(ctx: &Ctx, name: &str) -> CliResult<Output> {
+    ctx.cloud.compute.keypairs().delete(name).await?;
+    Ok(Output::Nothing)
+}

@@ -1,0 +1,183 @@
+//! The commands, one module per group, and the helpers they share.
+
+pub mod actions;
+pub mod boot;
+pub mod flavors;
+pub mod info;
+pub mod keypairs;
+pub mod meta_tags;
+pub mod servers;
+
+use std::collections::BTreeMap;
+
+use crate::cli::Command;
+use crate::connect::Cloud;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use crate::progress::WaitSettings;
+
+/// What every command gets: the connection and the wait settings.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The authenticated connection.
+    pub cloud: Cloud,
+    /// `--poll-interval` / `--wait-timeout` and the terminal check.
+    pub wait: WaitSettings,
+}
+
+/// Runs one command that talks to the cloud.
+pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
+    match command {
+        Command::Boot(args) => boot::boot(ctx, *args).await,
+        Command::List(args) => servers::list(ctx, *args).await,
+        Command::Show { server, minimal } => servers::show(ctx, &server, minimal).await,
+        Command::Delete { servers, wait } => servers::delete(ctx, &servers.servers, wait).await,
+        Command::Reboot {
+            servers,
+            hard,
+            poll,
+        } => actions::reboot(ctx, &servers.servers, hard, poll).await,
+        Command::Stop(a) => actions::simple(ctx, actions::Simple::Stop, a).await,
+        Command::Start(a) => actions::simple(ctx, actions::Simple::Start, a).await,
+        Command::Pause(a) => actions::simple(ctx, actions::Simple::Pause, a).await,
+        Command::Unpause(a) => actions::simple(ctx, actions::Simple::Unpause, a).await,
+        Command::Suspend(a) => actions::simple(ctx, actions::Simple::Suspend, a).await,
+        Command::Resume(a) => actions::simple(ctx, actions::Simple::Resume, a).await,
+        Command::Lock { servers, reason } => actions::lock(ctx, &servers.servers, reason).await,
+        Command::Unlock(servers) => actions::unlock(ctx, &servers.servers).await,
+        Command::Resize {
+            server,
+            flavor,
+            poll,
+        } => actions::resize(ctx, &server, &flavor, poll).await,
+        Command::ResizeConfirm { server } => actions::resize_confirm(ctx, &server, true).await,
+        Command::ResizeRevert { server } => actions::resize_confirm(ctx, &server, false).await,
+        Command::Rebuild(args) => actions::rebuild(ctx, *args).await,
+        Command::ImageCreate {
+            server,
+            name,
+            metadata,
+            show,
+            poll,
+        } => actions::image_create(ctx, &server, &name, &metadata, show, poll).await,
+        Command::ConsoleLog { server, length } => actions::console_log(ctx, &server, length).await,
+        Command::Meta {
+            server,
+            action,
+            metadata,
+        } => meta_tags::meta(ctx, &server, &action, &metadata).await,
+        Command::ServerTagList { server } => meta_tags::tag_list(ctx, &server).await,
+        Command::ServerTagAdd { server, tags } => meta_tags::tag_add(ctx, &server, &tags).await,
+        Command::ServerTagSet { server, tags } => meta_tags::tag_set(ctx, &server, &tags).await,
+        Command::ServerTagDelete { server, tags } => {
+            meta_tags::tag_delete(ctx, &server, &tags).await
+        }
+        Command::ServerTagDeleteAll { server } => meta_tags::tag_delete_all(ctx, &server).await,
+        Command::FlavorList { extra_specs } => flavors::list(ctx, extra_specs).await,
+        Command::FlavorShow { flavor } => flavors::show(ctx, &flavor).await,
+        Command::KeypairAdd {
+            name,
+            pub_key,
+            key_type,
+            user,
+        } => keypairs::add(ctx, &name, pub_key.as_deref(), key_type, user).await,
+        Command::KeypairList => keypairs::list(ctx).await,
+        Command::KeypairShow { keypair } => keypairs::show(ctx, &keypair).await,
+        Command::KeypairDelete { name } => keypairs::delete(ctx, &name).await,
+        Command::Limits => info::limits(ctx).await,
+        Command::AvailabilityZoneList => info::availability_zones(ctx).await,
+        Command::VersionList => info::version_list(ctx).await,
+        Command::Help { .. } => Ok(Output::Nothing),
+    }
+}
+
+/// Parses `KEY=VALUE` items (a missing `=VALUE` is an error naming `what`).
+pub fn key_values(items: &[String], what: &str) -> CliResult<BTreeMap<String, String>> {
+    items
+        .iter()
+        .map(|item| match item.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+            _ => Err(CliError::usage(format!(
+                "invalid {what} {item:?}: expected KEY=VALUE"
+            ))),
+        })
+        .collect()
+}
+
+/// Splits a comma-separated option, dropping empty items.
+pub fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Parses the boolean spellings the OpenStack tools accept.
+pub fn parse_bool(text: &str, what: &str) -> CliResult<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" | "y" | "t" => Ok(true),
+        "0" | "false" | "no" | "off" | "n" | "f" => Ok(false),
+        _ => Err(CliError::usage(format!(
+            "invalid {what} {text:?}: expected true or false"
+        ))),
+    }
+}
+
+/// Reads a file named on the command line.
+pub fn read_file(path: &std::path::Path, what: &str) -> CliResult<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| CliError::usage(format!("can't open {what} {}: {e}", path.display())))
+}
+
+/// Runs `each` for every server name; reports each failure on stderr and returns the first.
+pub async fn for_each_server<F, Fut>(
+    ctx: &Ctx,
+    names: &[String],
+    verb: &str,
+    each: F,
+) -> CliResult<()>
+where
+    F: Fn(nova_v2::Server) -> Fut,
+    Fut: std::future::Future<Output = CliResult<()>>,
+{
+    let mut first_error: Option<CliError> = None;
+    for name in names {
+        let result = match crate::resolve::server(ctx.cloud.compute.as_ref(), name).await {
+            Ok(server) => each(server).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            if names.len() > 1 {
+                eprintln!("{e}");
+            }
+            first_error.get_or_insert(e);
+        }
+    }
+    match first_error {
+        Some(e) if names.len() > 1 => Err(CliError::new(
+            e.kind,
+            e.label,
+            format!("Unable to {verb} the specified server(s): {}", e.message),
+        )),
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_parse_or_explain() {
+        let kv =
+            key_values(&["a=1".into(), "b=x=y".into()], "--meta").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(kv.get("b").map(String::as_str), Some("x=y"));
+        let err = key_values(&["novalue".into()], "--meta").err();
+        assert_eq!(err.map(|e| e.exit_code()), Some(2));
+        assert_eq!(comma_list("a, b,,c"), ["a", "b", "c"]);
+        assert!(parse_bool("True", "x").unwrap_or(false));
+        assert!(parse_bool("maybe", "x").is_err());
+    }
+}

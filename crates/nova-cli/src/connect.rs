@@ -1,0 +1,99 @@
+//! Turning the cloud settings into a session, a token and a compute client at the
+//! negotiated (or pinned) microversion. Only commands that talk to the cloud get here.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use keystone_auth::{Adapter, CloudConfig, RetryPolicy, Session};
+use nova_core::compute::ComputeClient;
+use nova_core::{Client, Requested, Transport};
+
+use crate::cli::GlobalArgs;
+use crate::error::{CliError, CliResult};
+
+/// The requested compute version, parsed before any I/O.
+pub fn requested_version(text: &str) -> CliResult<Requested> {
+    text.trim()
+        .parse::<Requested>()
+        .map_err(|e| CliError::usage(format!("invalid --os-compute-api-version: {e}")))
+}
+
+/// A session for the settings, with the global transport options applied.
+pub fn session(config: &CloudConfig, g: &GlobalArgs) -> CliResult<Session> {
+    let mut builder = config
+        .session_builder()?
+        .app_name("nova-cli")
+        .app_version(env!("CARGO_PKG_VERSION"))
+        .collect_timings(g.timings)
+        .retry_policy(RetryPolicy::default().connect_retries(g.connect_retries));
+    if let Some(seconds) = g.timeout {
+        let timeout = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| CliError::usage(format!("invalid --timeout {seconds}")))?;
+        builder = builder.timeout(timeout);
+    }
+    Ok(builder.build()?)
+}
+
+/// An authenticated connection to the compute service.
+pub struct Cloud {
+    /// The session (token, timings).
+    pub session: Session,
+    /// The settings.
+    pub config: CloudConfig,
+    /// The compute client at the chosen microversion.
+    pub compute: Box<dyn ComputeClient>,
+    /// The compute adapter (for raw requests such as the version list).
+    pub compute_adapter: Arc<Adapter>,
+}
+
+impl std::fmt::Debug for Cloud {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cloud")
+            .field("microversion", &self.compute.microversion())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The compute adapter for these settings (the `OS_ENDPOINT` override, else the catalog).
+pub fn compute_adapter(session: &Session, config: &CloudConfig) -> Adapter {
+    let adapter = Adapter::new(session.clone(), config.endpoint_filter("compute"));
+    match &config.auth.endpoint {
+        Some(endpoint) => adapter.with_endpoint_override(endpoint),
+        None => adapter,
+    }
+}
+
+/// Authenticates, finds the compute endpoint and negotiates the version.
+pub async fn connect(
+    session: Session,
+    config: CloudConfig,
+    requested: Requested,
+) -> CliResult<Cloud> {
+    // Authenticate first, so that an auth failure is reported as one (exit 3).
+    session.access_info().await?;
+    let adapter = Arc::new(compute_adapter(&session, &config));
+    adapter.endpoint().await?;
+    let transport: Arc<dyn Transport> = adapter.clone();
+    let compute = Client::negotiate(requested, transport).await?;
+    Ok(Cloud {
+        session,
+        config,
+        compute,
+        compute_adapter: adapter,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_or_are_usage_errors() {
+        assert!(matches!(requested_version("latest"), Ok(Requested::Latest)));
+        assert!(matches!(requested_version("2.60"), Ok(Requested::Exact(_))));
+        let err = requested_version("abc").err().map(|e| e.exit_code());
+        assert_eq!(err, Some(2));
+    }
+}
