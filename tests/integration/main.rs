@@ -1,15 +1,37 @@
 //! The integration suite: one test binary that runs against mock-cloud
-//! (started in-process for each test by default) or against the cloud named by
-//! `OS_CLOUD` / `OS_*` variables. See the `integration_tests` crate docs.
+//! (started in-process for each test by default), the mock-cloud binary
+//! (`cargo xtask integration`), or the cloud named by `OS_CLOUD` / `OS_*`
+//! variables (a real Keystone + Nova). See the `integration_tests` crate docs.
 //!
-//! Tests that need mock-cloud's special powers (counters, faults, clock,
-//! seeding) call `cloud.mock()` and return early, printing `SKIPPED`, when the
-//! target is a real cloud.
+//! Every test passes against all three. Checks that need mock-cloud's special
+//! powers (counters, faults, seeding) run under `if let Some(mock) = cloud.mock()`;
+//! tests that cannot run at all without them call `cloud.require_mock()` (or
+//! `TestCloud::start_mock`) and return early, printing `SKIPPED`, against a real cloud.
 
 // Links nova-v2 into this binary so its `inventory` registration for major
 // version 2 is present: the line every program that only names nova-core needs.
 use nova_v2 as _;
 
 mod auth;
+mod availability_zones;
+mod errors;
+mod fault_matrix;
+mod flavor_admin;
+mod flavors;
+mod keypairs;
 mod negotiation;
+mod pagination;
+mod quotas;
 mod registry;
+mod reliability_hostile;
+mod reliability_secrets;
+mod reliability_support;
+mod reliability_trust;
+mod seed_path;
+mod server_groups;
+mod servers;
+mod user_keypairs;
+
+/// An ed25519 public key to import (its private half was thrown away).
+pub const PUBLIC_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGeM802xhgjruIM/YebCp+vhrI2UlMzZVEM+CQMdG1AI it@example";

@@ -43,7 +43,7 @@ async fn latest_negotiates_down_to_an_older_server() {
 
 #[tokio::test]
 async fn an_explicit_version_outside_the_servers_range_fails_before_any_compute_call() {
-    let cloud = TestCloud::start().await;
+    let cloud = TestCloud::start_exclusive().await;
     let requested = Requested::Exact(MicroVersion::new(2, 999));
     if let Some(mock) = cloud.mock() {
         mock.reset_counts().await;

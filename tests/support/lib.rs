@@ -1,66 +1,133 @@
 //! Support for the integration suite in `tests/integration`: which cloud the
-//! suite runs against, and the mock's special powers when that cloud is
-//! mock-cloud.
+//! suite runs against, the mock's special powers when that cloud is
+//! mock-cloud, what to boot with there, and cleanup of what a test creates.
 //!
 //! The target is chosen from the environment, in this order:
 //! 1. `MOCK_CLOUD_URL` (+ `OS_*`): a mock-cloud binary started by
-//!    `cargo xtask integration`; every test runs, mock powers over HTTP.
+//!    `cargo xtask integration`; every test runs, mock powers over HTTP. All tests
+//!    share that one mock, so tests that need exact counters take it alone
+//!    ([`TestCloud::start_exclusive`]).
 //! 2. `OS_CLOUD` or `OS_AUTH_URL`: any real cloud; tests that need mock powers
-//!    (counters, faults, clock, seeding) are skipped and say so.
+//!    (counters, faults, clock, seeding) are skipped and print `SKIPPED`.
 //! 3. Nothing: a mock-cloud started in-process for each test, so that plain
 //!    `cargo test --workspace` runs the whole suite.
+//!
+//! Flavor, image and network come from the cloud (or `NOVA_TEST_*`, see
+//! [`TestCloud::flavor`]), and every test that creates something holds a
+//! [`Resources`] that deletes it when the test ends, pass or fail.
 //!
 //! ```no_run
 //! # async fn example() {
 //! let cloud = integration_tests::TestCloud::start().await;
 //! let compute = cloud.compute("latest").await;
-//! println!("{} speaks {}", cloud.name(), compute.microversion());
+//! let flavor = cloud.flavor().await;
+//! println!("{} speaks {} and offers {}", cloud.name(), compute.microversion(), flavor.name);
 //! # }
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+mod counting;
+mod mock_control;
+mod picks;
+mod resources;
 
-use keystone_auth::{Adapter, CloudConfig, Request, Session, StaticToken};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use keystone_auth::{Adapter, CloudConfig, Session};
 use mock_cloud::{MockCloud, MockConfig};
 use nova_core::compute::ComputeClient;
-use nova_core::{Client, Requested};
-use serde_json::Value;
+use nova_core::{Client, Requested, Transport};
+use nova_v2::{CreateServerResult, Flavor, WaitOptions};
+use tokio::sync::{OnceCell, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
+
+pub use counting::CountingTransport;
+pub use mock_control::MockControl;
+pub use resources::{Resources, run_prefix};
+
+/// Which kind of cloud the suite talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A mock-cloud started inside this test (one per test).
+    InProcessMock,
+    /// The mock-cloud binary, shared by every test of the run.
+    MockBinary,
+    /// Any other cloud: no mock powers.
+    Cloud,
+}
+
+/// Tests against the shared mock binary hold this lock: shared by most, exclusive for
+/// tests that count requests.
+static SHARED_MOCK: LazyLock<Arc<RwLock<()>>> = LazyLock::new(|| Arc::new(RwLock::new(())));
+
+/// A test's turn on the shared mock binary.
+#[allow(dead_code)] // held for its drop
+enum Turn {
+    Shared(OwnedRwLockReadGuard<()>),
+    Exclusive(OwnedRwLockWriteGuard<()>),
+}
 
 /// The cloud one test runs against.
 pub struct TestCloud {
     name: String,
+    target: Target,
     config: CloudConfig,
     mock: Option<MockControl>,
+    flavors: OnceCell<Vec<Flavor>>,
+    image: OnceCell<String>,
     /// Keeps an in-process mock alive for the test's duration.
     _in_process: Option<MockCloud>,
+    /// This test's turn on a shared mock binary.
+    _turn: Option<Turn>,
 }
 
 impl TestCloud {
     /// The target named by the environment, or a fresh in-process mock-cloud.
     pub async fn start() -> TestCloud {
+        Self::start_with(false).await
+    }
+
+    /// Like [`TestCloud::start`], but against the shared mock binary no other test runs
+    /// meanwhile, so the mock's request counters are exact. Elsewhere the same as `start`.
+    pub async fn start_exclusive() -> TestCloud {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(exclusive: bool) -> TestCloud {
         init_tracing();
         let env: HashMap<String, String> = std::env::vars().collect();
         let external = env.contains_key("OS_CLOUD") || env.contains_key("OS_AUTH_URL");
-        if external {
-            let config =
-                CloudConfig::from_env().expect("OS_* / clouds.yaml configuration is valid");
-            let mock = env
-                .get("MOCK_CLOUD_URL")
-                .map(|url| MockControl::new(url.trim_end_matches('/')));
-            let name = match (&mock, env.get("OS_CLOUD")) {
-                (Some(_), _) => "mock-cloud (binary)".to_string(),
-                (None, Some(cloud)) => format!("cloud `{cloud}`"),
-                (None, None) => "cloud from OS_* variables".to_string(),
-            };
-            return TestCloud {
-                name,
-                config,
-                mock,
-                _in_process: None,
-            };
+        if !external {
+            return Self::in_process(MockConfig::default()).await;
         }
-        Self::in_process(MockConfig::default()).await
+        let config = CloudConfig::from_env().expect("OS_* / clouds.yaml configuration is valid");
+        let mock = env
+            .get("MOCK_CLOUD_URL")
+            .map(|url| MockControl::new(url.trim_end_matches('/')));
+        let (target, name) = match (&mock, env.get("OS_CLOUD")) {
+            (Some(_), _) => (Target::MockBinary, "mock-cloud (binary)".to_string()),
+            (None, Some(cloud)) => (Target::Cloud, format!("cloud `{cloud}`")),
+            (None, None) => (Target::Cloud, "cloud from OS_* variables".to_string()),
+        };
+        let turn = match (target, exclusive) {
+            (Target::MockBinary, false) => {
+                Some(Turn::Shared(SHARED_MOCK.clone().read_owned().await))
+            }
+            (Target::MockBinary, true) => {
+                Some(Turn::Exclusive(SHARED_MOCK.clone().write_owned().await))
+            }
+            _ => None,
+        };
+        TestCloud {
+            name,
+            target,
+            config,
+            mock,
+            flavors: OnceCell::new(),
+            image: OnceCell::new(),
+            _in_process: None,
+            _turn: turn,
+        }
     }
 
     /// A mock-cloud with a special configuration (for example a lower maximum
@@ -83,15 +150,24 @@ impl TestCloud {
         let config = CloudConfig::from_env_map(&env);
         TestCloud {
             name: "mock-cloud (in-process)".to_string(),
+            target: Target::InProcessMock,
             config,
             mock: Some(MockControl::new(cloud.url())),
+            flavors: OnceCell::new(),
+            image: OnceCell::new(),
             _in_process: Some(cloud),
+            _turn: None,
         }
     }
 
     /// A short description of the target, for messages.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Which kind of cloud this is.
+    pub fn target(&self) -> Target {
+        self.target
     }
 
     /// The cloud's configuration (what `OS_*` / clouds.yaml said).
@@ -101,12 +177,7 @@ impl TestCloud {
 
     /// A new session authenticated as the configured user.
     pub fn session(&self) -> Session {
-        self.config
-            .session_builder()
-            .expect("the configuration names an auth method")
-            .app_name("integration-tests")
-            .build()
-            .expect("session builds")
+        session_for(&self.config)
     }
 
     /// An adapter for the compute service of a new session.
@@ -116,18 +187,96 @@ impl TestCloud {
 
     /// A compute client negotiated through the registry (`"latest"`, `"2.60"`, ...).
     pub async fn compute(&self, version: &str) -> Box<dyn ComputeClient> {
-        let requested: Requested = version.parse().expect("a valid requested version");
-        Client::negotiate(requested, Arc::new(self.compute_adapter()))
-            .await
-            .expect("negotiation with the compute service succeeds")
+        negotiate(Arc::new(self.compute_adapter()), version).await
     }
 
-    /// The mock's powers, or `None` against a real cloud (the caller skips).
+    /// A compute client at exactly `version` (no negotiation, so no request yet) whose
+    /// transport counts every request it sends.
+    pub fn counted_compute(
+        &self,
+        version: &str,
+    ) -> (Box<dyn ComputeClient>, Arc<CountingTransport>) {
+        let counter = Arc::new(CountingTransport::new(Arc::new(self.compute_adapter())));
+        let transport: Arc<dyn Transport> = counter.clone();
+        let client = Client::new(version, transport).expect("a valid major-2 version");
+        (client, counter)
+    }
+
+    /// The mock's powers, or `None` against a real cloud. For a check that only the mock can
+    /// make inside a test that otherwise runs everywhere; prints nothing.
     pub fn mock(&self) -> Option<&MockControl> {
+        self.mock.as_ref()
+    }
+
+    /// The mock's powers for a test that cannot run without them: `None` (and a `SKIPPED`
+    /// line) against a real cloud, and the caller returns.
+    pub fn require_mock(&self) -> Option<&MockControl> {
         if self.mock.is_none() {
             skip_notice("needs mock-cloud powers");
         }
         self.mock.as_ref()
+    }
+
+    /// A compute client logged in as the mock's seeded `admin` user in project `admin`;
+    /// `None` (and a `SKIPPED` line) when the target is not mock-cloud.
+    pub async fn mock_admin_compute(&self, version: &str) -> Option<Box<dyn ComputeClient>> {
+        self.require_mock()?;
+        let mut config = self.config.clone();
+        config.auth.username = Some("admin".to_string());
+        config.auth.user_id = None;
+        config.auth.password = Some(mock_cloud::seed::ADMIN_PASSWORD.into());
+        config.auth.project_name = Some("admin".to_string());
+        config.auth.project_id = None;
+        let adapter = Adapter::new(session_for(&config), config.endpoint_filter("compute"));
+        Some(negotiate(Arc::new(adapter), version).await)
+    }
+
+    /// Somewhere to record what this test creates, deleted when it is dropped. Waits until
+    /// `servers` more servers fit in the run's budget (`NOVA_TEST_MAX_SERVERS`, default 8)
+    /// so that parallel tests stay within a real project's quota.
+    pub async fn resources(&self, servers: u32) -> Resources {
+        let cloud = match self.target {
+            Target::InProcessMock => None,
+            Target::MockBinary | Target::Cloud => Some(self.config.clone()),
+        };
+        Resources::reserve(cloud, servers).await
+    }
+}
+
+fn session_for(config: &CloudConfig) -> Session {
+    config
+        .session_builder()
+        .expect("the configuration names an auth method")
+        .app_name("integration-tests")
+        .build()
+        .expect("session builds")
+}
+
+async fn negotiate(transport: Arc<dyn Transport>, version: &str) -> Box<dyn ComputeClient> {
+    let requested: Requested = version.parse().expect("a valid requested version");
+    Client::negotiate(requested, transport)
+        .await
+        .expect("negotiation with the compute service succeeds")
+}
+
+/// How the suite waits for servers: polls from 100 ms up to 1 s apart, real time, bounded by
+/// `NOVA_TEST_WAIT_SECS` (default 120 s).
+pub fn wait_options() -> WaitOptions {
+    let seconds = std::env::var("NOVA_TEST_WAIT_SECS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(120);
+    WaitOptions::new()
+        .timeout(Duration::from_secs(seconds))
+        .intervals(Duration::from_millis(100), Duration::from_secs(1))
+        .backoff_factor(2)
+}
+
+/// The id of the server a create answered with (panics on a reservation id).
+pub fn created_id(result: CreateServerResult) -> String {
+    match result {
+        CreateServerResult::Server(server) => server.id,
+        other => panic!("expected a created server, got {other:?}"),
     }
 }
 
@@ -167,131 +316,4 @@ fn init_tracing() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .try_init();
-}
-
-/// mock-cloud's control API (`/_mock/...`), spoken over HTTP so that it works
-/// the same for an in-process mock and for the binary.
-pub struct MockControl {
-    base: String,
-    http: Session,
-}
-
-impl MockControl {
-    fn new(base: &str) -> MockControl {
-        let http = Session::builder(StaticToken::new("control-api-needs-no-token"))
-            .app_name("integration-tests")
-            .build()
-            .expect("plain HTTP session builds");
-        MockControl {
-            base: base.to_string(),
-            http,
-        }
-    }
-
-    /// The mock's base URL (`http://127.0.0.1:PORT`).
-    pub fn url(&self) -> &str {
-        &self.base
-    }
-
-    async fn call(&self, request: Request) -> Value {
-        let response = self
-            .http
-            .send(request.authenticated(false))
-            .await
-            .expect("the mock's control API answers")
-            .error_for_status()
-            .expect("the control call succeeds");
-        if response.body.is_empty() {
-            Value::Null
-        } else {
-            response.json().expect("control API answers JSON")
-        }
-    }
-
-    fn at(&self, path: &str) -> String {
-        format!("{}/_mock{path}", self.base)
-    }
-
-    /// Requests seen per route template (`"POST /compute/v2.1/servers"`).
-    pub async fn counts(&self) -> BTreeMap<String, u64> {
-        serde_json::from_value(self.call(Request::get(self.at("/counters"))).await)
-            .expect("counters are a map of numbers")
-    }
-
-    /// Requests seen on one route template (parameter names do not matter).
-    pub async fn count(&self, route: &str) -> u64 {
-        let wanted = normalize_route(route);
-        self.counts()
-            .await
-            .into_iter()
-            .filter(|(key, _)| normalize_route(key) == wanted)
-            .map(|(_, n)| n)
-            .sum()
-    }
-
-    /// Zeroes every counter.
-    pub async fn reset_counts(&self) {
-        self.call(Request::post(self.at("/counters/reset"))).await;
-    }
-
-    /// Adds a fault (mock-cloud's `Fault` JSON).
-    pub async fn add_fault(&self, fault: &Value) {
-        self.call(Request::post(self.at("/faults")).json(fault))
-            .await;
-    }
-
-    /// Revokes every token; returns how many.
-    pub async fn revoke_tokens(&self) -> u64 {
-        self.call(Request::post(self.at("/tokens/revoke"))).await["revoked"]
-            .as_u64()
-            .unwrap_or(0)
-    }
-
-    /// Creates `count` ACTIVE servers in the demo project without the API.
-    pub async fn seed_servers(&self, count: usize, name_prefix: &str) -> Value {
-        self.call(
-            Request::post(self.at("/nova/servers/bulk"))
-                .json(&serde_json::json!({ "count": count, "name_prefix": name_prefix })),
-        )
-        .await
-    }
-
-    /// Sets the instance quota of every project.
-    pub async fn set_instance_quota(&self, instances: u32) {
-        self.call(
-            Request::put(self.at("/nova/quota"))
-                .json(&serde_json::json!({ "instances": instances })),
-        )
-        .await;
-    }
-
-    /// How many servers exist in the mock.
-    pub async fn server_count(&self) -> u64 {
-        let value = self
-            .call(Request::get(self.at("/nova/servers/count")))
-            .await;
-        value
-            .get("count")
-            .and_then(Value::as_u64)
-            .or_else(|| value.as_u64())
-            .expect("server count is a number")
-    }
-}
-
-/// `"GET /servers/{server_id}"` and `"GET /servers/{id}"` name the same route.
-fn normalize_route(route: &str) -> String {
-    let mut out = String::with_capacity(route.len());
-    let mut in_param = false;
-    for c in route.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            _ if in_param => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
