@@ -77,7 +77,8 @@ pub fn against_mock_binary() -> (Result<(), String>, TestCounts) {
 
 /// A running mock-cloud child process. Dropping it stops the process; its
 /// stdin is a pipe, so it also exits by itself if this process dies.
-struct MockProcess {
+/// Shared with `cargo xtask bench`, which starts the release binary.
+pub(crate) struct MockProcess {
     child: Option<Child>,
     url: String,
     log: PathBuf,
@@ -85,18 +86,24 @@ struct MockProcess {
 
 impl MockProcess {
     fn start() -> Result<MockProcess, String> {
+        let binary = process::target_dir().join("debug").join("mock-cloud");
+        Self::start_binary(&binary, "mock-cloud")
+    }
+
+    /// Starts `binary` (a mock-cloud build) with its ready file and log named after `name`
+    /// in the target directory's `xtask/`, and waits until it listens.
+    pub(crate) fn start_binary(binary: &Path, name: &str) -> Result<MockProcess, String> {
         let dir = process::target_dir().join("xtask");
         std::fs::create_dir_all(&dir).map_err(|error| format!("cannot create {dir:?}: {error}"))?;
-        let ready_file = dir.join("mock-cloud.ready");
-        let log = dir.join("mock-cloud.log");
+        let ready_file = dir.join(format!("{name}.ready"));
+        let log = dir.join(format!("{name}.log"));
         let _ = std::fs::remove_file(&ready_file);
         let log_file = std::fs::File::create(&log)
             .map_err(|error| format!("cannot create {log:?}: {error}"))?;
         let log_err = log_file
             .try_clone()
             .map_err(|error| format!("cannot open {log:?}: {error}"))?;
-        let binary = process::target_dir().join("debug").join("mock-cloud");
-        let mut command = Command::new(&binary);
+        let mut command = Command::new(binary);
         command
             .args(["--port", "0", "--exit-on-stdin-eof", "--ready-file"])
             .arg(&ready_file)
@@ -153,8 +160,18 @@ impl MockProcess {
         lines[lines.len().saturating_sub(20)..].join("\n")
     }
 
+    /// The base URL (`http://127.0.0.1:PORT`).
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The process id, while it runs.
+    pub(crate) fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// The environment that points the suite at this mock cloud (its seeded demo user).
-    fn os_env(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn os_env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("OS_AUTH_URL", format!("{}/identity/v3", self.url)),
             ("OS_AUTH_TYPE", "password".to_string()),
@@ -170,7 +187,7 @@ impl MockProcess {
     }
 
     /// Stops the process (SIGTERM, then SIGKILL after a timeout) and checks it is gone.
-    fn stop(mut self) -> Result<(), String> {
+    pub(crate) fn stop(mut self) -> Result<(), String> {
         self.stop_child()
     }
 

@@ -5,7 +5,10 @@
 //! - `integration [--cloud NAME]`: the `tests/` suite against the mock-cloud binary,
 //!   or against any cloud from `clouds.yaml`.
 
+mod bench;
+mod conformance;
 mod demo;
+mod fuzz;
 mod integration;
 mod process;
 mod test;
@@ -21,6 +24,10 @@ commands:
   integration [--cloud NAME]
                             run the tests/ suite against the mock-cloud binary (default)
                             or against cloud NAME from clouds.yaml
+  bench [--cloud NAME] [--runs N] [--quick]
+                            benchmarks: our crates against bare reqwest, report in target/bench/
+  fuzz [--seconds N]        run every fuzz target for a bounded time
+  conformance               the tests/ suite against a real Keystone + Nova installed from PyPI
 ";
 
 fn main() -> ExitCode {
@@ -36,6 +43,9 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "test" => test::run(rest),
         "integration" => integration::run(rest),
+        "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
+        "conformance" => conformance::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,189 @@
+//! `cargo xtask conformance`: the `tests/` suite against a real Keystone,
+//! Nova, Placement and Glance (pinned releases from PyPI, on SQLite, on
+//! loopback), then the reverse check: python-openstackclient and
+//! python-novaclient against the mock-cloud binary.
+//!
+//! Phases, each timed: the venv (`target/conformance/venv`, reused while
+//! `conformance/requirements.txt` is unchanged), the real cloud
+//! (`target/conformance/run-*`), the suite, stopping the cloud, the reverse
+//! check. Every process started here leads its own process group and is
+//! stopped on every exit path (see `conformance/groups.rs`).
+//!
+//! `--suite-only` / `--reverse-only` run one half.
+
+mod cloud;
+mod groups;
+mod probe;
+mod reverse;
+mod suite;
+mod venv;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::process;
+
+const USAGE: &str = "usage: cargo xtask conformance [--suite-only | --reverse-only]";
+
+/// Wall-clock time of each phase, printed at the end.
+#[derive(Default)]
+pub struct Timings {
+    phases: Vec<(String, f64)>,
+}
+
+impl Timings {
+    /// Records that `name` took from `started` until now, and prints it.
+    pub fn record(&mut self, name: &str, started: Instant) {
+        let seconds = started.elapsed().as_secs_f64();
+        println!("== {name}: {seconds:.1}s");
+        self.phases.push((name.to_string(), seconds));
+    }
+
+    fn print(&self) {
+        println!("== timings");
+        for (name, seconds) in &self.phases {
+            println!("  {seconds:>6.1}s  {name}");
+        }
+    }
+}
+
+/// Entry point for `cargo xtask conformance`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let (suite_wanted, reverse_wanted) = match args {
+        [] => (true, true),
+        [flag] if flag == "--suite-only" => (true, false),
+        [flag] if flag == "--reverse-only" => (false, true),
+        _ => return Err(USAGE.to_string()),
+    };
+    groups::install_signal_handler();
+    let total = Instant::now();
+    let mut timings = Timings::default();
+    let root = process::workspace_root();
+    let conformance_dir = root.join("conformance");
+    let work = root.join("target").join("conformance");
+
+    let step = Instant::now();
+    let venv = venv::ensure(
+        &work.join("venv"),
+        &conformance_dir.join("requirements.txt"),
+    )?;
+    timings.record("venv", step);
+    let run_dir = fresh_run_dir(&work)?;
+    println!("run directory: {}", run_dir.display());
+
+    let mut failures = Vec::new();
+    let mut summary = Vec::new();
+    if suite_wanted {
+        match real_cloud_suite(&venv, &conformance_dir, &run_dir, &mut timings) {
+            Ok(line) => summary.push(line),
+            Err(message) => {
+                summary.push(format!("FAIL  suite against the real cloud: {message}"));
+                failures.push("suite against the real cloud");
+            }
+        }
+    }
+    if reverse_wanted {
+        let step = Instant::now();
+        match reverse::run(&venv, &run_dir) {
+            Ok(steps) => summary.push(format!(
+                "ok    reverse check: {} client commands against mock-cloud ({})",
+                steps.len(),
+                steps
+                    .iter()
+                    .map(|step| step
+                        .command
+                        .split_whitespace()
+                        .take(3)
+                        .collect::<Vec<_>>()
+                        .join(" "))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Err(message) => {
+                summary.push(format!("FAIL  reverse check: {message}"));
+                failures.push("reverse check");
+            }
+        }
+        timings.record(
+            "reverse check (openstack + nova CLIs against mock-cloud)",
+            step,
+        );
+    }
+
+    println!();
+    timings.print();
+    println!("  {:>6.1}s  total", total.elapsed().as_secs_f64());
+    println!("== conformance summary");
+    for line in &summary {
+        println!("  {line}");
+    }
+    println!("logs and configs: {}", run_dir.display());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("conformance failed: {}", failures.join(", ")))
+    }
+}
+
+/// Starts the real cloud, runs the suite against it, stops the cloud.
+fn real_cloud_suite(
+    venv: &venv::Venv,
+    conformance_dir: &Path,
+    run_dir: &Path,
+    timings: &mut Timings,
+) -> Result<String, String> {
+    let step = Instant::now();
+    let cloud = cloud::RealCloud::start(venv, conformance_dir, run_dir, timings)?;
+    timings.record("real cloud ready (total)", step);
+    println!("real cloud: identity {}", cloud.auth_url());
+
+    let step = Instant::now();
+    let (result, outcome) = suite::run(&cloud.os_env());
+    timings.record("integration suite against the real cloud", step);
+
+    let step = Instant::now();
+    let stopped = cloud.stop();
+    timings.record("stop the real cloud", step);
+
+    let counts = outcome.counts;
+    println!(
+        "conformance: {} tests ran against the real cloud, {} skipped (need mock-cloud powers), {} failed",
+        outcome.ran_and_passed(),
+        outcome.skipped.len(),
+        counts.failed
+    );
+    println!(
+        "conformance: {} passed, {} failed, {} skipped",
+        outcome.ran_and_passed(),
+        counts.failed,
+        outcome.skipped.len()
+    );
+    result?;
+    stopped?;
+    Ok(format!(
+        "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {} ran and passed, {} skipped",
+        outcome.ran_and_passed(),
+        outcome.skipped.len()
+    ))
+}
+
+/// A new `run-<seconds>-<pid>` directory; older runs are removed first.
+fn fresh_run_dir(work: &Path) -> Result<PathBuf, String> {
+    if let Ok(entries) = std::fs::read_dir(work) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with("run-") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0);
+    let dir = work.join(format!("run-{seconds}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    Ok(dir)
+}

@@ -1,0 +1,243 @@
+//! The reverse check: clients we did not write (python-openstackclient and
+//! python-novaclient, from the pinned venv) drive the mock-cloud binary
+//! through boot-and-wait, list, show and delete.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::groups::ServiceProcess;
+use super::venv::Venv;
+use crate::process;
+
+/// How long mock-cloud may take to write its ready file.
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long `server delete` may take to show in a listing.
+const DELETE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One CLI step that passed.
+pub struct Step {
+    /// The command line, without the environment.
+    pub command: String,
+}
+
+/// Builds and starts mock-cloud, runs both clients against it, stops it.
+pub fn run(venv: &Venv, run_dir: &Path) -> Result<Vec<Step>, String> {
+    process::run(process::cargo(&[
+        "build",
+        "--locked",
+        "-p",
+        "mock-cloud",
+        "--bin",
+        "mock-cloud",
+    ]))?;
+    let binary = target_dir().join("debug").join("mock-cloud");
+    let ready = run_dir.join("mock-cloud.ready");
+    let _ = std::fs::remove_file(&ready);
+    let mut command = Command::new(&binary);
+    command
+        .args(["--port", "0", "--exit-on-stdin-eof", "--ready-file"])
+        .arg(&ready);
+    let mut mock = ServiceProcess::start("mock-cloud", command, &run_dir.join("mock-cloud.log"))?;
+    let started = Instant::now();
+    let url = loop {
+        mock.check_alive()?;
+        if let Ok(text) = std::fs::read_to_string(&ready) {
+            let text = text.trim().to_string();
+            if !text.is_empty() {
+                break text;
+            }
+        }
+        if started.elapsed() > READY_TIMEOUT {
+            return Err(format!(
+                "mock-cloud was not ready within {READY_TIMEOUT:?}; log:\n{}",
+                mock.log_tail()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let clients = Clients {
+        venv,
+        auth_url: format!("{url}/identity/v3"),
+    };
+    let outcome = clients.check();
+    let stopped = mock.stop();
+    let steps = outcome?;
+    stopped?;
+    Ok(steps)
+}
+
+/// `$CARGO_TARGET_DIR`, else the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| process::workspace_root().join("target"))
+}
+
+struct Clients<'a> {
+    venv: &'a Venv,
+    auth_url: String,
+}
+
+impl Clients<'_> {
+    fn check(&self) -> Result<Vec<Step>, String> {
+        let mut steps = Vec::new();
+        let name = "reverse-osc";
+        let created = self.cli(
+            &mut steps,
+            "openstack",
+            &[
+                "server",
+                "create",
+                "--flavor",
+                "m1.tiny",
+                "--image",
+                "cirros-0.6.2",
+                "--nic",
+                "none",
+                "--wait",
+                "-f",
+                "json",
+                name,
+            ],
+        )?;
+        expect_json_field(
+            &created,
+            "status",
+            "ACTIVE",
+            "openstack server create --wait",
+        )?;
+        let listed = self.cli(&mut steps, "openstack", &["server", "list", "-f", "json"])?;
+        expect_contains(&listed, name, "openstack server list")?;
+        let shown = self.cli(
+            &mut steps,
+            "openstack",
+            &["server", "show", "-f", "json", name],
+        )?;
+        expect_json_field(&shown, "name", name, "openstack server show")?;
+        expect_json_field(&shown, "status", "ACTIVE", "openstack server show")?;
+        self.cli(
+            &mut steps,
+            "openstack",
+            &["server", "delete", "--wait", name],
+        )?;
+        let listed = self.cli(&mut steps, "openstack", &["server", "list", "-f", "json"])?;
+        expect_absent(&listed, name, "openstack server list after delete")?;
+
+        let name = "reverse-nova";
+        let booted = self.cli(
+            &mut steps,
+            "nova",
+            &[
+                "boot",
+                "--flavor",
+                "m1.tiny",
+                "--image",
+                "cirros-0.6.2",
+                "--nic",
+                "none",
+                "--poll",
+                name,
+            ],
+        )?;
+        expect_contains(&booted, "Finished", "nova boot --poll")?;
+        let listed = self.cli(&mut steps, "nova", &["list"])?;
+        expect_contains(&listed, name, "nova list")?;
+        expect_contains(&listed, "ACTIVE", "nova list")?;
+        let shown = self.cli(&mut steps, "nova", &["show", name])?;
+        expect_contains(&shown, "ACTIVE", "nova show")?;
+        self.cli(&mut steps, "nova", &["delete", name])?;
+        // `nova delete` does not wait: poll `nova show` until the server is
+        // gone (mock-cloud finishes a delete on the next GET of the server).
+        let started = Instant::now();
+        loop {
+            let (shown, output) = self.try_cli("nova", &["show", name])?;
+            if !shown && output.contains("No server with a name or ID") {
+                steps.push(Step {
+                    command: format!("nova show {name} (gone after delete)"),
+                });
+                break;
+            }
+            if started.elapsed() > DELETE_TIMEOUT {
+                return Err(format!(
+                    "nova show still finds {name} {DELETE_TIMEOUT:?} after nova delete:\n{output}"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let listed = self.cli(&mut steps, "nova", &["list"])?;
+        expect_absent(&listed, name, "nova list after delete")?;
+        Ok(steps)
+    }
+
+    /// Runs one client command as the mock's demo user; its stdout, or an
+    /// error with both streams.
+    fn cli(&self, steps: &mut Vec<Step>, program: &str, args: &[&str]) -> Result<String, String> {
+        let line = format!("{program} {}", args.join(" "));
+        let (success, output) = self.try_cli(program, args)?;
+        if !success {
+            return Err(format!("`{line}` failed:\n{output}"));
+        }
+        steps.push(Step { command: line });
+        Ok(output)
+    }
+
+    /// Runs one client command; whether it succeeded, and its stdout
+    /// (followed by its stderr when it failed).
+    fn try_cli(&self, program: &str, args: &[&str]) -> Result<(bool, String), String> {
+        let mut command = Command::new(self.venv.bin(program));
+        command
+            .args(args)
+            .env_remove("OS_CLOUD")
+            .env("OS_AUTH_URL", &self.auth_url)
+            .env("OS_AUTH_TYPE", "password")
+            .env("OS_IDENTITY_API_VERSION", "3")
+            .env("OS_USERNAME", "demo")
+            .env("OS_PASSWORD", "demo-password")
+            .env("OS_PROJECT_NAME", "demo")
+            .env("OS_USER_DOMAIN_NAME", "Default")
+            .env("OS_PROJECT_DOMAIN_NAME", "Default")
+            .env("OS_REGION_NAME", "RegionOne")
+            .env("OS_INTERFACE", "public");
+        let line = format!("{program} {}", args.join(" "));
+        println!("+ {line}");
+        let output = command
+            .output()
+            .map_err(|error| format!("cannot run {program}: {error}"))?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        if output.status.success() {
+            return Ok((true, stdout));
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Ok((false, format!("({}) {stdout}\n{stderr}", output.status)))
+    }
+}
+
+fn expect_contains(output: &str, wanted: &str, what: &str) -> Result<(), String> {
+    if output.contains(wanted) {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {wanted:?} in:\n{output}"))
+    }
+}
+
+fn expect_absent(output: &str, unwanted: &str, what: &str) -> Result<(), String> {
+    if output.contains(unwanted) {
+        Err(format!("{what}: {unwanted:?} is still there:\n{output}"))
+    } else {
+        Ok(())
+    }
+}
+
+fn expect_json_field(output: &str, field: &str, wanted: &str, what: &str) -> Result<(), String> {
+    // `--wait` writes "Progress: N" to stdout before the JSON document.
+    let start = output.find(['{', '[']).unwrap_or(0);
+    let value: serde_json::Value = serde_json::from_str(&output[start..])
+        .map_err(|error| format!("{what}: output is not JSON ({error}):\n{output}"))?;
+    match value.get(field).and_then(serde_json::Value::as_str) {
+        Some(found) if found == wanted => Ok(()),
+        found => Err(format!(
+            "{what}: expected {field} = {wanted:?}, found {found:?} in:\n{output}"
+        )),
+    }
+}
