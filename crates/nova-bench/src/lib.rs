@@ -17,10 +17,12 @@
 //! assert_eq!(Outcome::from_json_line(&line), Some(Outcome::new(Scenario::List, 10_000)));
 //! ```
 
+mod entry;
 mod measure;
 mod scenario;
 mod settings;
 
+pub use entry::run_main;
 pub use measure::Measurement;
 pub use scenario::{Outcome, Scenario};
 pub use settings::{Error, Settings};

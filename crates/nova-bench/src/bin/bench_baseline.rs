@@ -19,39 +19,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 fn main() -> ExitCode {
-    let argument = std::env::args().nth(1);
-    if argument.as_deref() == Some("--version") {
-        println!("bench-baseline {}", env!("CARGO_PKG_VERSION"));
-        return ExitCode::SUCCESS;
-    }
-    let scenario = match argument.map(|arg| arg.parse::<Scenario>()) {
-        Some(Ok(scenario)) => scenario,
-        Some(Err(message)) => return fail(&message),
-        None => return fail("usage: bench-baseline SCENARIO"),
-    };
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(error) => return fail(&error.to_string()),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => return fail(&format!("cannot start the async runtime: {error}")),
-    };
-    match runtime.block_on(run(scenario, &settings)) {
-        Ok(outcome) => {
-            println!("{}", outcome.to_json_line());
-            ExitCode::SUCCESS
-        }
-        Err(message) => fail(&message),
-    }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("bench-baseline: {message}");
-    ExitCode::FAILURE
+    nova_bench::run_main("bench-baseline", |scenario, settings| async move {
+        run(scenario, &settings).await
+    })
 }
 
 type Failure = Box<dyn std::error::Error>;
