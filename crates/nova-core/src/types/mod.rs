@@ -18,6 +18,7 @@ mod page;
 mod quota;
 mod server;
 mod server_action;
+mod server_de;
 mod server_group;
 mod server_query;
 mod string_enum;

@@ -370,24 +370,18 @@ impl<'de> Deserialize<'de> for ServerImage {
     }
 }
 
-/// One address of a server on one network.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// One address of a server on one network (decoded in `server_de.rs`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Address {
     /// The IP address.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub addr: String,
     /// 4 or 6.
-    #[serde(default, deserialize_with = "lenient")]
     pub version: Option<u8>,
     /// `OS-EXT-IPS:type`: `fixed` or `floating`.
-    #[serde(rename = "OS-EXT-IPS:type", default, deserialize_with = "lenient")]
+    #[serde(rename = "OS-EXT-IPS:type")]
     pub ip_type: Option<String>,
     /// `OS-EXT-IPS-MAC:mac_addr`.
-    #[serde(
-        rename = "OS-EXT-IPS-MAC:mac_addr",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-IPS-MAC:mac_addr")]
     pub mac_addr: Option<String>,
     /// Fields this client does not know.
     #[serde(flatten)]
@@ -435,216 +429,131 @@ pub struct SecurityGroupRef {
 /// Fields that exist only from some microversion, or only for some policies, are `Option`.
 /// A down-cell record (2.69+, see [`Server::is_partial`]) carries only `id`, `status`
 /// (`UNKNOWN`), `created`, `tenant_id`, `links` and for show a few more keys; the other fields
-/// are then empty. Unknown fields are kept in `extra`; an unexpected `null` becomes the
-/// default instead of failing the record.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// are then empty. Unknown fields are kept in `extra`; an unexpected `null` (or, for an
+/// `Option` field, a value of the wrong type) becomes the default instead of failing the
+/// record. Decoding is hand-written, in one streaming pass (see `server_de.rs`).
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Server {
     /// The server UUID.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub id: String,
     /// The server name (empty for a down-cell record).
-    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// The status.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub status: ServerStatus,
     /// The owning project.
-    #[serde(default, deserialize_with = "lenient")]
     pub tenant_id: Option<String>,
     /// The owning user.
-    #[serde(default, deserialize_with = "lenient")]
     pub user_id: Option<String>,
     /// User metadata.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub metadata: BTreeMap<String, String>,
     /// An opaque id of the host (unique per project).
-    #[serde(rename = "hostId", default, deserialize_with = "lenient")]
+    #[serde(rename = "hostId")]
     pub host_id: Option<String>,
     /// The image, or booted from volume.
-    #[serde(default, deserialize_with = "lenient")]
     pub image: Option<ServerImage>,
     /// The flavor (reference below 2.47, embedded from 2.47).
-    #[serde(default, deserialize_with = "lenient")]
     pub flavor: Option<ServerFlavor>,
     /// Creation time, `YYYY-MM-DDTHH:MM:SSZ`.
-    #[serde(default, deserialize_with = "lenient")]
     pub created: Option<String>,
     /// Last update time, `YYYY-MM-DDTHH:MM:SSZ`.
-    #[serde(default, deserialize_with = "lenient")]
     pub updated: Option<String>,
     /// Addresses by network name.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub addresses: BTreeMap<String, Vec<Address>>,
     /// `accessIPv4`.
-    #[serde(rename = "accessIPv4", default, deserialize_with = "lenient")]
+    #[serde(rename = "accessIPv4")]
     pub access_ipv4: Option<String>,
     /// `accessIPv6`.
-    #[serde(rename = "accessIPv6", default, deserialize_with = "lenient")]
+    #[serde(rename = "accessIPv6")]
     pub access_ipv6: Option<String>,
     /// `self` and `bookmark` links.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub links: Vec<Link>,
     /// `OS-DCF:diskConfig`.
-    #[serde(rename = "OS-DCF:diskConfig", default, deserialize_with = "lenient")]
+    #[serde(rename = "OS-DCF:diskConfig")]
     pub disk_config: Option<DiskConfig>,
     /// Build/resize progress in percent (only in some states).
-    #[serde(default, deserialize_with = "lenient")]
     pub progress: Option<u32>,
     /// `OS-EXT-AZ:availability_zone`.
-    #[serde(
-        rename = "OS-EXT-AZ:availability_zone",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-AZ:availability_zone")]
     pub availability_zone: Option<String>,
     /// `config_drive` (`"True"` or `""`).
-    #[serde(default, deserialize_with = "lenient")]
     pub config_drive: Option<String>,
     /// The keypair name.
-    #[serde(default, deserialize_with = "lenient")]
     pub key_name: Option<String>,
     /// `OS-EXT-SRV-ATTR:host` (admin).
-    #[serde(rename = "OS-EXT-SRV-ATTR:host", default, deserialize_with = "lenient")]
+    #[serde(rename = "OS-EXT-SRV-ATTR:host")]
     pub host: Option<String>,
     /// `OS-EXT-SRV-ATTR:hypervisor_hostname` (admin).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hypervisor_hostname",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:hypervisor_hostname")]
     pub hypervisor_hostname: Option<String>,
     /// `OS-EXT-SRV-ATTR:instance_name` (admin).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:instance_name",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:instance_name")]
     pub instance_name: Option<String>,
     /// `OS-EXT-SRV-ATTR:reservation_id` (2.3+).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:reservation_id",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:reservation_id")]
     pub reservation_id: Option<String>,
     /// `OS-EXT-SRV-ATTR:launch_index` (2.3+).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:launch_index",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:launch_index")]
     pub launch_index: Option<i64>,
     /// `OS-EXT-SRV-ATTR:kernel_id` (2.3+).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:kernel_id",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:kernel_id")]
     pub kernel_id: Option<String>,
     /// `OS-EXT-SRV-ATTR:ramdisk_id` (2.3+).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:ramdisk_id",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:ramdisk_id")]
     pub ramdisk_id: Option<String>,
     /// `OS-EXT-SRV-ATTR:hostname` (2.3+; all users from 2.90).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:hostname",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:hostname")]
     pub hostname: Option<String>,
     /// `OS-EXT-SRV-ATTR:root_device_name` (2.3+).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:root_device_name",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:root_device_name")]
     pub root_device_name: Option<String>,
     /// `OS-EXT-SRV-ATTR:user_data`, base64 (2.3+).
-    #[serde(
-        rename = "OS-EXT-SRV-ATTR:user_data",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-SRV-ATTR:user_data")]
     pub user_data: Option<String>,
     /// `OS-EXT-STS:power_state`.
-    #[serde(
-        rename = "OS-EXT-STS:power_state",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-STS:power_state")]
     pub power_state: Option<PowerState>,
     /// `OS-EXT-STS:task_state` (None when idle).
-    #[serde(
-        rename = "OS-EXT-STS:task_state",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-EXT-STS:task_state")]
     pub task_state: Option<TaskState>,
     /// `OS-EXT-STS:vm_state`.
-    #[serde(rename = "OS-EXT-STS:vm_state", default, deserialize_with = "lenient")]
+    #[serde(rename = "OS-EXT-STS:vm_state")]
     pub vm_state: Option<VmState>,
     /// `os-extended-volumes:volumes_attached`.
-    #[serde(
-        rename = "os-extended-volumes:volumes_attached",
-        default,
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(rename = "os-extended-volumes:volumes_attached")]
     pub volumes_attached: Vec<AttachedVolume>,
     /// `OS-SRV-USG:launched_at` (`YYYY-MM-DDTHH:MM:SS.ffffff`, no zone).
-    #[serde(
-        rename = "OS-SRV-USG:launched_at",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-SRV-USG:launched_at")]
     pub launched_at: Option<String>,
     /// `OS-SRV-USG:terminated_at`.
-    #[serde(
-        rename = "OS-SRV-USG:terminated_at",
-        default,
-        deserialize_with = "lenient"
-    )]
+    #[serde(rename = "OS-SRV-USG:terminated_at")]
     pub terminated_at: Option<String>,
     /// Security groups.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub security_groups: Vec<SecurityGroupRef>,
     /// The fault, in ERROR/DELETED state.
-    #[serde(default, deserialize_with = "lenient")]
     pub fault: Option<Fault>,
     /// Description (2.19+).
-    #[serde(default, deserialize_with = "lenient")]
     pub description: Option<String>,
     /// Tags (2.26+ in views from 2.26).
-    #[serde(default, deserialize_with = "lenient")]
     pub tags: Option<Vec<String>>,
     /// Locked (2.9+).
-    #[serde(default, deserialize_with = "lenient")]
     pub locked: Option<bool>,
     /// Lock reason (2.73+).
-    #[serde(default, deserialize_with = "lenient")]
     pub locked_reason: Option<String>,
     /// Host status (2.16+, admin by default).
-    #[serde(default, deserialize_with = "lenient")]
     pub host_status: Option<String>,
     /// Trusted image certificate ids (2.63+).
-    #[serde(default, deserialize_with = "lenient")]
     pub trusted_image_certificates: Option<Vec<String>>,
     /// Server group ids (2.71+).
-    #[serde(default, deserialize_with = "lenient")]
     pub server_groups: Option<Vec<String>>,
     /// Pinned availability zone (2.96+).
-    #[serde(default, deserialize_with = "lenient")]
     pub pinned_availability_zone: Option<String>,
     /// Scheduler hints given at boot (2.100+).
-    #[serde(default, deserialize_with = "lenient")]
     pub scheduler_hints: Option<Map<String, Value>>,
     /// `user_data` as echoed by a rebuild response (2.57+, base64).
-    #[serde(rename = "user_data", default, deserialize_with = "lenient")]
+    #[serde(rename = "user_data")]
     pub rebuild_user_data: Option<String>,
     /// The admin password, only in a rebuild response (never printed).
-    #[serde(rename = "adminPass", default, skip_serializing)]
+    #[serde(rename = "adminPass", skip_serializing)]
     pub admin_pass: Option<SecretString>,
     /// Fields this client does not know, kept verbatim.
     #[serde(flatten)]
