@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use secrecy::ExposeSecret;
 
-use crate::integration::MockProcess;
+use crate::mock::MockProcess;
 use crate::process;
 use report::Row;
 use runner::{Probe, Program, Sample};
@@ -243,7 +243,11 @@ impl Bench {
     }
 
     fn against_mock(&mut self, bin: &Path, quick: bool) -> Result<String, String> {
-        let mock = MockProcess::start_binary(&bin.join("mock-cloud"), "mock-cloud-bench")?;
+        let mock = MockProcess::start(
+            &bin.join("mock-cloud"),
+            &process::target_dir().join("xtask"),
+            "mock-cloud-bench",
+        )?;
         let result = self.mock_scenarios(&mock, quick);
         let stopped = mock.stop();
         let header = result?;

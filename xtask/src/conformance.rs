@@ -7,12 +7,11 @@
 //! `conformance/requirements.txt` is unchanged), the real cloud
 //! (`target/conformance/run-*`), the suite, stopping the cloud, the reverse
 //! check. Every process started here leads its own process group and is
-//! stopped on every exit path (see `conformance/groups.rs`).
+//! stopped on every exit path (see `service.rs`).
 //!
 //! `--suite-only` / `--reverse-only` run one half.
 
 mod cloud;
-mod groups;
 mod probe;
 mod reverse;
 mod suite;
@@ -55,7 +54,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [flag] if flag == "--reverse-only" => (false, true),
         _ => return Err(USAGE.to_string()),
     };
-    groups::install_signal_handler();
+    crate::service::install_signal_handler();
     let total = Instant::now();
     let mut timings = Timings::default();
     let root = process::workspace_root();

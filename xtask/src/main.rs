@@ -10,7 +10,9 @@ mod conformance;
 mod demo;
 mod fuzz;
 mod integration;
+mod mock;
 mod process;
+mod service;
 mod test;
 
 use std::process::ExitCode;

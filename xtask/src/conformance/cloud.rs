@@ -13,10 +13,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::Timings;
-use super::groups::ServiceProcess;
 use super::probe;
 use super::venv::Venv;
+use crate::mock::{DEMO_PASSWORD, demo_user_env};
 use crate::process;
+use crate::service::ServiceProcess;
 
 /// How long each WSGI service may take to answer HTTP.
 const SERVICE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -24,7 +25,6 @@ const SERVICE_TIMEOUT: Duration = Duration::from_secs(90);
 const NOVA_TIMEOUT: Duration = Duration::from_secs(180);
 /// The seeded users' passwords (throw-away, local to this run; the same as mock-cloud's).
 const ADMIN_PASSWORD: &str = "admin-password";
-const DEMO_PASSWORD: &str = "demo-password";
 
 /// Ports of the four services.
 struct Ports {
@@ -142,17 +142,7 @@ impl RealCloud {
 
     /// The `OS_*` variables for the non-admin `demo` user.
     pub fn os_env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("OS_AUTH_URL", self.auth_url()),
-            ("OS_AUTH_TYPE", "password".to_string()),
-            ("OS_USERNAME", "demo".to_string()),
-            ("OS_PASSWORD", DEMO_PASSWORD.to_string()),
-            ("OS_PROJECT_NAME", "demo".to_string()),
-            ("OS_USER_DOMAIN_NAME", "Default".to_string()),
-            ("OS_PROJECT_DOMAIN_NAME", "Default".to_string()),
-            ("OS_REGION_NAME", "RegionOne".to_string()),
-            ("OS_INTERFACE", "public".to_string()),
-        ]
+        demo_user_env(&self.auth_url())
     }
 
     /// Renders `conformance/templates/*` into the run directory.
@@ -226,7 +216,7 @@ impl RealCloud {
             Err(format!(
                 "{name} failed ({status}); last lines of {}:\n{}",
                 log.display(),
-                super::groups::log_tail(&log, 30)
+                crate::service::log_tail(&log, 30)
             ))
         }
     }

@@ -2,16 +2,14 @@
 //! python-novaclient, from the pinned venv) drive the mock-cloud binary
 //! through boot-and-wait, list, show and delete.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::groups::ServiceProcess;
 use super::venv::Venv;
+use crate::mock::{MockProcess, demo_user_env};
 use crate::process;
 
-/// How long mock-cloud may take to write its ready file.
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `server delete` may take to show in a listing.
 const DELETE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -31,47 +29,17 @@ pub fn run(venv: &Venv, run_dir: &Path) -> Result<Vec<Step>, String> {
         "--bin",
         "mock-cloud",
     ]))?;
-    let binary = target_dir().join("debug").join("mock-cloud");
-    let ready = run_dir.join("mock-cloud.ready");
-    let _ = std::fs::remove_file(&ready);
-    let mut command = Command::new(&binary);
-    command
-        .args(["--port", "0", "--exit-on-stdin-eof", "--ready-file"])
-        .arg(&ready);
-    let mut mock = ServiceProcess::start("mock-cloud", command, &run_dir.join("mock-cloud.log"))?;
-    let started = Instant::now();
-    let url = loop {
-        mock.check_alive()?;
-        if let Ok(text) = std::fs::read_to_string(&ready) {
-            let text = text.trim().to_string();
-            if !text.is_empty() {
-                break text;
-            }
-        }
-        if started.elapsed() > READY_TIMEOUT {
-            return Err(format!(
-                "mock-cloud was not ready within {READY_TIMEOUT:?}; log:\n{}",
-                mock.log_tail()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let binary = process::target_dir().join("debug").join("mock-cloud");
+    let mock = MockProcess::start(&binary, run_dir, "mock-cloud")?;
     let clients = Clients {
         venv,
-        auth_url: format!("{url}/identity/v3"),
+        auth_url: mock.auth_url(),
     };
     let outcome = clients.check();
     let stopped = mock.stop();
     let steps = outcome?;
     stopped?;
     Ok(steps)
-}
-
-/// `$CARGO_TARGET_DIR`, else the workspace's `target/`.
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| process::workspace_root().join("target"))
 }
 
 struct Clients<'a> {
@@ -189,16 +157,7 @@ impl Clients<'_> {
         command
             .args(args)
             .env_remove("OS_CLOUD")
-            .env("OS_AUTH_URL", &self.auth_url)
-            .env("OS_AUTH_TYPE", "password")
-            .env("OS_IDENTITY_API_VERSION", "3")
-            .env("OS_USERNAME", "demo")
-            .env("OS_PASSWORD", "demo-password")
-            .env("OS_PROJECT_NAME", "demo")
-            .env("OS_USER_DOMAIN_NAME", "Default")
-            .env("OS_PROJECT_DOMAIN_NAME", "Default")
-            .env("OS_REGION_NAME", "RegionOne")
-            .env("OS_INTERFACE", "public");
+            .envs(demo_user_env(&self.auth_url));
         let line = format!("{program} {}", args.join(" "));
         println!("+ {line}");
         let output = command

@@ -1,5 +1,5 @@
-//! Long-running children in process groups of their own, stopped on every
-//! exit path: explicitly ([`ServiceProcess::stop`]), on drop, and on
+//! Long-running children of xtask (mock-cloud, the conformance services) in
+//! process groups of their own, stopped on every exit path: explicitly ([`ServiceProcess::stop`]), on drop, and on
 //! SIGINT/SIGTERM/SIGHUP (a watcher thread stops every live group, then exits).
 //! Each child also gets a pipe on stdin that it watches (`parent_watch.py`,
 //! `--exit-on-stdin-eof`), so even a SIGKILL of xtask stops the services.
@@ -26,7 +26,7 @@ pub fn install_signal_handler() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         let spawned = std::thread::Builder::new()
-            .name("conformance-signals".into())
+            .name("xtask-signals".into())
             .spawn(|| {
                 let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -114,6 +114,11 @@ impl ServiceProcess {
             child: Some(child),
             log: log.to_path_buf(),
         })
+    }
+
+    /// The process id of the group leader, while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// The service's name, for messages.
