@@ -12,13 +12,18 @@
 // version 2 is present: the line every program that only names nova-core needs.
 use nova_v2 as _;
 
+mod aggregates;
 mod auth;
 mod availability_zones;
+mod consoles;
 mod errors;
 mod fault_matrix;
 mod flavor_admin;
 mod flavors;
+mod hypervisors;
+mod instance_actions;
 mod keypairs;
+mod migrations;
 mod negotiation;
 mod pagination;
 mod quotas;
@@ -28,8 +33,14 @@ mod reliability_secrets;
 mod reliability_support;
 mod reliability_trust;
 mod seed_path;
+mod server_admin_actions;
+mod server_attachments;
+mod server_diagnostics;
 mod server_groups;
+mod server_moves;
 mod servers;
+mod services;
+mod usage;
 mod user_keypairs;
 
 /// An ed25519 public key to import (its private half was thrown away).

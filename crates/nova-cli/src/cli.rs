@@ -394,6 +394,45 @@ pub enum Command {
         /// The command to describe.
         command: Option<String>,
     },
+    /// Moving servers: migrate, live-migration, evacuate, server migrations, migration list.
+    #[command(flatten)]
+    Moves(crate::commands::moves::MoveCommand),
+    /// More server actions: restore, trigger-crash-dump, backup, set-password, security groups, floating IPs, passwords.
+    #[command(flatten)]
+    ServerAdmin(crate::commands::server_admin::ServerAdminCommand),
+    /// Interfaces and volume attachments.
+    #[command(flatten)]
+    Attachments(crate::commands::attachments::AttachmentCommand),
+    /// Remote consoles.
+    #[command(flatten)]
+    Consoles(crate::commands::consoles::ConsoleCommand),
+    /// Instance actions, diagnostics and topology.
+    #[command(flatten)]
+    ServerInfo(crate::commands::server_info::ServerInfoCommand),
+    /// Hypervisors.
+    #[command(flatten)]
+    Hypervisors(crate::commands::hypervisors::HypervisorCommand),
+    /// Compute services.
+    #[command(flatten)]
+    Services(crate::commands::services::ServiceCommand),
+    /// Host aggregates.
+    #[command(flatten)]
+    Aggregates(crate::commands::aggregates::AggregateCommand),
+    /// Simple tenant usage.
+    #[command(flatten)]
+    Usage(crate::commands::usage::UsageCommand),
+    /// Server groups.
+    #[command(flatten)]
+    ServerGroups(crate::commands::server_groups::ServerGroupCommand),
+    /// Quotas and quota classes.
+    #[command(flatten)]
+    Quotas(crate::commands::quotas::QuotaCommand),
+    /// Flavor management: create, delete, update, extra specs, access.
+    #[command(flatten)]
+    FlavorAdmin(crate::commands::flavor_admin::FlavorAdminCommand),
+    /// Rescue, shelve and force-delete.
+    #[command(flatten)]
+    RescueShelve(crate::commands::rescue_shelve::RescueShelveCommand),
 }
 
 /// Servers plus `--poll`.

@@ -2,89 +2,15 @@
 //! in-process mock-cloud on 127.0.0.1.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use mock_cloud::{MockCloud, MockConfig};
 use serde_json::Value;
 
-const NOVA: &str = env!("CARGO_BIN_EXE_nova");
-const TOKEN_ROUTE: &str = "POST /identity/v3/auth/tokens";
+mod support;
 
-/// The environment of a user of the mock's `demo` project.
-fn env_for(auth_url: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("OS_AUTH_URL", auth_url.to_owned()),
-        ("OS_USERNAME", "demo".to_owned()),
-        ("OS_PASSWORD", "demo-password".to_owned()),
-        ("OS_PROJECT_NAME", "demo".to_owned()),
-        ("OS_USER_DOMAIN_NAME", "Default".to_owned()),
-        ("OS_PROJECT_DOMAIN_NAME", "Default".to_owned()),
-        ("HOME", "/nonexistent-nova-cli-test-home".to_owned()),
-    ]
-}
-
-fn command(auth_url: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(NOVA);
-    cmd.env_clear()
-        .envs(env_for(auth_url))
-        .args(["--poll-interval", "0.02", "--wait-timeout", "30"])
-        .args(args)
-        .stdin(Stdio::null());
-    cmd
-}
-
-/// Runs `nova args...` without blocking the runtime that serves the mock.
-async fn nova(auth_url: &str, args: &[&str]) -> Output {
-    let mut cmd = command(auth_url, args);
-    tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .expect("join")
-        .expect("nova runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-#[track_caller]
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-#[track_caller]
-fn json(out: &Output) -> Value {
-    let stdout = ok(out);
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
-}
-
-#[track_caller]
-fn failed(out: &Output, code: i32) -> String {
-    let stderr = text(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{stderr}",
-        text(&out.stdout)
-    );
-    assert!(
-        stderr.starts_with("ERROR ("),
-        "one clear error line: {stderr}"
-    );
-    stderr
-}
-
-async fn status_of(auth: &str, server: &str) -> String {
-    let shown = json(&nova(auth, &["show", server, "-f", "json"]).await);
-    shown["status"].as_str().unwrap_or_default().to_owned()
-}
+use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boot_list_show_actions_and_delete() {

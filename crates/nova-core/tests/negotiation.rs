@@ -55,6 +55,39 @@ impl ComputeClient for FakeClient {
     fn user_keypairs(&self) -> Arc<dyn nova_core::compute::UserKeypairApi> {
         panic!("{} has no user keypairs API", self.name)
     }
+    fn server_migrations(&self) -> Arc<dyn nova_core::compute::ServerMigrationApi> {
+        panic!("{} has no server migrations API", self.name)
+    }
+    fn migrations(&self) -> Arc<dyn nova_core::compute::MigrationApi> {
+        panic!("{} has no migrations API", self.name)
+    }
+    fn server_interfaces(&self) -> Arc<dyn nova_core::compute::ServerInterfaceApi> {
+        panic!("{} has no server interfaces API", self.name)
+    }
+    fn server_volumes(&self) -> Arc<dyn nova_core::compute::ServerVolumeApi> {
+        panic!("{} has no server volumes API", self.name)
+    }
+    fn consoles(&self) -> Arc<dyn nova_core::compute::ConsoleApi> {
+        panic!("{} has no consoles API", self.name)
+    }
+    fn instance_actions(&self) -> Arc<dyn nova_core::compute::InstanceActionApi> {
+        panic!("{} has no instance actions API", self.name)
+    }
+    fn server_diagnostics(&self) -> Arc<dyn nova_core::compute::ServerDiagnosticsApi> {
+        panic!("{} has no server diagnostics API", self.name)
+    }
+    fn hypervisors(&self) -> Arc<dyn nova_core::compute::HypervisorApi> {
+        panic!("{} has no hypervisors API", self.name)
+    }
+    fn services(&self) -> Arc<dyn nova_core::compute::ServiceApi> {
+        panic!("{} has no services API", self.name)
+    }
+    fn aggregates(&self) -> Arc<dyn nova_core::compute::AggregateApi> {
+        panic!("{} has no aggregates API", self.name)
+    }
+    fn usage(&self) -> Arc<dyn nova_core::compute::UsageApi> {
+        panic!("{} has no usage API", self.name)
+    }
 }
 
 fn fake_v2(conn: Connection) -> Box<dyn ComputeClient> {

@@ -3,18 +3,34 @@
 use std::sync::Arc;
 
 use nova_core::compute::{
+    AggregateApi, ConsoleApi, HypervisorApi, InstanceActionApi, MigrationApi, ServerDiagnosticsApi,
+    ServerInterfaceApi, ServerMigrationApi, ServerVolumeApi, ServiceApi, UsageApi,
+};
+use nova_core::compute::{
     AvailabilityZoneApi, ComputeClient, FlavorAdminApi, FlavorApi, KeypairApi, LimitsApi, QuotaApi,
     QuotaClassApi, ServerApi, ServerGroupApi, UserKeypairApi,
 };
+
 use nova_core::{Connection, MicroVersion};
 
+use crate::aggregates::AggregateManager;
+use crate::consoles::ConsoleManager;
 use crate::flavor_admin::FlavorAdminManager;
 use crate::flavors::FlavorManager;
+use crate::hypervisors::HypervisorManager;
+use crate::instance_actions::InstanceActionManager;
 use crate::keypairs::KeypairManager;
 use crate::limits::{AvailabilityZoneManager, LimitsManager};
+use crate::migrations::MigrationManager;
 use crate::quotas::{QuotaClassManager, QuotaManager};
+use crate::server_diagnostics::ServerDiagnosticsManager;
 use crate::server_groups::ServerGroupManager;
+use crate::server_interfaces::ServerInterfaceManager;
+use crate::server_migrations::ServerMigrationManager;
+use crate::server_volumes::ServerVolumeManager;
 use crate::servers::ServerManager;
+use crate::services::ServiceManager;
+use crate::usage::UsageManager;
 use crate::user_keypairs::UserKeypairManager;
 
 /// The lowest microversion this client supports.
@@ -36,6 +52,17 @@ pub struct NovaV2Client {
     quota_classes: Arc<QuotaClassManager>,
     flavor_admin: Arc<FlavorAdminManager>,
     user_keypairs: Arc<UserKeypairManager>,
+    server_migrations: Arc<ServerMigrationManager>,
+    migrations: Arc<MigrationManager>,
+    server_interfaces: Arc<ServerInterfaceManager>,
+    server_volumes: Arc<ServerVolumeManager>,
+    consoles: Arc<ConsoleManager>,
+    instance_actions: Arc<InstanceActionManager>,
+    server_diagnostics: Arc<ServerDiagnosticsManager>,
+    hypervisors: Arc<HypervisorManager>,
+    services: Arc<ServiceManager>,
+    aggregates: Arc<AggregateManager>,
+    usage: Arc<UsageManager>,
 }
 
 impl NovaV2Client {
@@ -52,6 +79,17 @@ impl NovaV2Client {
             quota_classes: Arc::new(QuotaClassManager::new(conn.clone())),
             flavor_admin: Arc::new(FlavorAdminManager::new(conn.clone())),
             user_keypairs: Arc::new(UserKeypairManager::new(conn.clone())),
+            server_migrations: Arc::new(ServerMigrationManager::new(conn.clone())),
+            migrations: Arc::new(MigrationManager::new(conn.clone())),
+            server_interfaces: Arc::new(ServerInterfaceManager::new(conn.clone())),
+            server_volumes: Arc::new(ServerVolumeManager::new(conn.clone())),
+            consoles: Arc::new(ConsoleManager::new(conn.clone())),
+            instance_actions: Arc::new(InstanceActionManager::new(conn.clone())),
+            server_diagnostics: Arc::new(ServerDiagnosticsManager::new(conn.clone())),
+            hypervisors: Arc::new(HypervisorManager::new(conn.clone())),
+            services: Arc::new(ServiceManager::new(conn.clone())),
+            aggregates: Arc::new(AggregateManager::new(conn.clone())),
+            usage: Arc::new(UsageManager::new(conn.clone())),
             conn,
         }
     }
@@ -105,5 +143,38 @@ impl ComputeClient for NovaV2Client {
     }
     fn user_keypairs(&self) -> Arc<dyn UserKeypairApi> {
         self.user_keypairs.clone()
+    }
+    fn server_migrations(&self) -> Arc<dyn ServerMigrationApi> {
+        self.server_migrations.clone()
+    }
+    fn migrations(&self) -> Arc<dyn MigrationApi> {
+        self.migrations.clone()
+    }
+    fn server_interfaces(&self) -> Arc<dyn ServerInterfaceApi> {
+        self.server_interfaces.clone()
+    }
+    fn server_volumes(&self) -> Arc<dyn ServerVolumeApi> {
+        self.server_volumes.clone()
+    }
+    fn consoles(&self) -> Arc<dyn ConsoleApi> {
+        self.consoles.clone()
+    }
+    fn instance_actions(&self) -> Arc<dyn InstanceActionApi> {
+        self.instance_actions.clone()
+    }
+    fn server_diagnostics(&self) -> Arc<dyn ServerDiagnosticsApi> {
+        self.server_diagnostics.clone()
+    }
+    fn hypervisors(&self) -> Arc<dyn HypervisorApi> {
+        self.hypervisors.clone()
+    }
+    fn services(&self) -> Arc<dyn ServiceApi> {
+        self.services.clone()
+    }
+    fn aggregates(&self) -> Arc<dyn AggregateApi> {
+        self.aggregates.clone()
+    }
+    fn usage(&self) -> Arc<dyn UsageApi> {
+        self.usage.clone()
     }
 }

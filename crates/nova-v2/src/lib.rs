@@ -31,32 +31,54 @@
 //! }
 //! ```
 
+mod aggregates;
 pub mod body;
 mod client;
+mod consoles;
 mod find;
 mod flavor_admin;
 mod flavors;
 mod gate;
+mod hypervisors;
+mod instance_actions;
 mod keypairs;
 mod limits;
+mod migrations;
 mod pagination;
 mod path;
 mod quotas;
 mod registration;
+mod server_diagnostics;
 mod server_groups;
+mod server_interfaces;
+mod server_migrations;
+mod server_volumes;
 mod servers;
+mod services;
+mod usage;
 mod user_keypairs;
 pub mod wait;
 
+pub use aggregates::AggregateManager;
 pub use client::{MAX_VERSION, MIN_VERSION, NovaV2Client};
+pub use consoles::ConsoleManager;
 pub use flavor_admin::FlavorAdminManager;
 pub use flavors::FlavorManager;
+pub use hypervisors::HypervisorManager;
+pub use instance_actions::InstanceActionManager;
 pub use keypairs::KeypairManager;
 pub use limits::{AvailabilityZoneManager, LimitsManager};
+pub use migrations::MigrationManager;
 pub use quotas::{QuotaClassManager, QuotaManager};
 pub use registration::{REGISTRATION, register};
+pub use server_diagnostics::ServerDiagnosticsManager;
 pub use server_groups::ServerGroupManager;
+pub use server_interfaces::ServerInterfaceManager;
+pub use server_migrations::ServerMigrationManager;
+pub use server_volumes::ServerVolumeManager;
 pub use servers::ServerManager;
+pub use services::ServiceManager;
+pub use usage::UsageManager;
 pub use user_keypairs::UserKeypairManager;
 pub use wait::{
     Clock, ProgressCallback, ServerWaitExt, TokioClock, VirtualClock, WaitOptions, WaitProgress,

@@ -1,12 +1,25 @@
 //! The commands, one module per group, and the helpers they share.
 
 pub mod actions;
+pub mod aggregates;
+pub mod attachments;
 pub mod boot;
+pub mod consoles;
+pub mod flavor_admin;
 pub mod flavors;
+pub mod hypervisors;
 pub mod info;
 pub mod keypairs;
 pub mod meta_tags;
+pub mod moves;
+pub mod quotas;
+pub mod rescue_shelve;
+pub mod server_admin;
+pub mod server_groups;
+pub mod server_info;
 pub mod servers;
+pub mod services;
+pub mod usage;
 
 use std::collections::BTreeMap;
 
@@ -88,6 +101,19 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         Command::AvailabilityZoneList => info::availability_zones(ctx).await,
         Command::VersionList => info::version_list(ctx).await,
         Command::Help { .. } => Ok(Output::Nothing),
+        Command::Moves(c) => moves::run(ctx, c).await,
+        Command::ServerAdmin(c) => server_admin::run(ctx, c).await,
+        Command::Attachments(c) => attachments::run(ctx, c).await,
+        Command::Consoles(c) => consoles::run(ctx, c).await,
+        Command::ServerInfo(c) => server_info::run(ctx, c).await,
+        Command::Hypervisors(c) => hypervisors::run(ctx, c).await,
+        Command::Services(c) => services::run(ctx, c).await,
+        Command::Aggregates(c) => aggregates::run(ctx, c).await,
+        Command::Usage(c) => usage::run(ctx, c).await,
+        Command::ServerGroups(c) => server_groups::run(ctx, c).await,
+        Command::Quotas(c) => quotas::run(ctx, c).await,
+        Command::FlavorAdmin(c) => flavor_admin::run(ctx, c).await,
+        Command::RescueShelve(c) => rescue_shelve::run(ctx, c).await,
     }
 }
 

@@ -5,37 +5,58 @@
 //! Request types are plain data with chained setters; each reports the version-gated fields
 //! it sets through `field_gates()`.
 
+mod aggregate;
 mod attachments;
 mod availability_zone;
+mod console;
 mod create_server;
+mod diagnostics;
 mod field_gate;
 mod flavor;
 mod flavor_admin;
+mod hypervisor;
+mod instance_action;
 mod keypair;
 mod limits;
 mod link;
+mod migration;
 mod page;
 mod quota;
 mod server;
 mod server_action;
 mod server_de;
 mod server_group;
+mod server_move;
 mod server_query;
+mod service;
 mod string_enum;
 mod update_server;
+mod usage;
 
+#[allow(unused_imports)]
+pub use aggregate::*;
 pub use attachments::{FixedIp, InterfaceAttachment, VolumeAttachment};
 pub use availability_zone::{AvailabilityZone, ZoneService, ZoneState};
+#[allow(unused_imports)]
+pub use console::*;
 pub use create_server::{
     BdmDestinationType, BdmSourceType, BlockDeviceMapping, BlockDeviceMappingV2, CreateServer,
     NetworkSpec, Networks, PersonalityFile, SchedulerHints,
 };
+#[allow(unused_imports)]
+pub use diagnostics::*;
 pub use field_gate::{ALL_GATE_REQUIREMENTS, FieldGate};
 pub use flavor::{Flavor, FlavorSummary};
 pub use flavor_admin::{CreateFlavor, ExtraSpecs, FlavorAccess};
+#[allow(unused_imports)]
+pub use hypervisor::*;
+#[allow(unused_imports)]
+pub use instance_action::*;
 pub use keypair::{CreateKeypair, Keypair, KeypairType};
 pub use limits::{AbsoluteLimits, Limits};
 pub use link::{Link, next_link};
+#[allow(unused_imports)]
+pub use migration::*;
 pub use page::Page;
 pub use quota::{QuotaClassSet, QuotaDetail, QuotaSet, QuotaSetDetail, UpdateQuotaSet};
 pub use server::{
@@ -45,8 +66,14 @@ pub use server::{
 };
 pub use server_action::{CreateImage, RebootType, ServerAction};
 pub use server_group::{CreateServerGroup, ServerGroup, ServerGroupPolicy, ServerGroupQuery};
+#[allow(unused_imports)]
+pub use server_move::*;
 pub use server_query::{ServerQuery, SortDir};
+#[allow(unused_imports)]
+pub use service::*;
 pub use update_server::{RebuildServer, UpdateServer};
+#[allow(unused_imports)]
+pub use usage::*;
 
 #[cfg(test)]
 mod sample_tests;

@@ -30,6 +30,9 @@ pub struct NovaConfig {
     pub default_availability_zone: String,
     /// Compute host name servers are scheduled to.
     pub compute_host: String,
+    /// More compute hosts: targets of migrations and evacuations, listed (with
+    /// `compute_host`) by hypervisors and services.
+    pub extra_compute_hosts: Vec<String>,
 }
 
 impl Default for NovaConfig {
@@ -72,6 +75,7 @@ impl Default for NovaConfig {
             max_limit: 1000,
             default_availability_zone: "nova".into(),
             compute_host: "compute-0".into(),
+            extra_compute_hosts: vec!["compute-1".into()],
         }
     }
 }

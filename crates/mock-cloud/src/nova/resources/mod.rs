@@ -10,21 +10,30 @@
 //! Mock extensions: metadata key `mock:boot-fault` on create makes the boot end in ERROR with
 //! that fault message; each `GET /servers/{id}` advances pending transitions (see [`servers`]).
 
+pub mod aggregates;
+pub mod attachments;
 pub mod availability_zones;
 pub mod config;
+pub mod consoles;
 pub mod control;
+pub mod diagnostics;
 pub mod error;
 pub mod flavor_admin;
 pub mod flavors;
+pub mod hypervisors;
 pub mod images;
+pub mod instance_actions;
 pub mod keypairs;
 pub mod limits;
 pub mod model;
 pub mod query;
 pub mod quotas;
 pub mod server_groups;
+pub mod server_migrations;
 pub mod servers;
+pub mod services;
 pub mod store;
+pub mod usage;
 pub mod validation;
 
 #[cfg(test)]
@@ -49,4 +58,13 @@ pub fn router() -> axum::Router<SharedState> {
         .merge(server_groups::router())
         .merge(quotas::router())
         .merge(flavor_admin::router())
+        .merge(server_migrations::router())
+        .merge(consoles::router())
+        .merge(instance_actions::router())
+        .merge(diagnostics::router())
+        .merge(hypervisors::router())
+        .merge(services::router())
+        .merge(aggregates::router())
+        .merge(usage::router())
+        .merge(attachments::router())
 }

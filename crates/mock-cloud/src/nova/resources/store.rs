@@ -50,6 +50,16 @@ pub struct Inner {
     pub quotas: super::quotas::QuotaState,
     /// Private flavors and who may use them.
     pub flavor_access: super::flavor_admin::FlavorAccessState,
+    /// Migrations: server migrations (`/servers/{id}/migrations`) and `/os-migrations`.
+    pub server_migrations: super::server_migrations::MigrationState,
+    /// Instance actions and events, recorded as servers are acted on.
+    pub instance_actions: super::instance_actions::InstanceActionState,
+    /// Compute services, one nova-compute per compute host plus the control services.
+    pub services: super::services::ServiceState,
+    /// Host aggregates.
+    pub aggregates: super::aggregates::AggregateState,
+    /// Interface and volume attachments added after boot.
+    pub attachments: super::attachments::AttachmentState,
     /// Bumped by every mutable access through [`StoreGuard`]: a cached view is valid only
     /// for the generation it was rendered in.
     pub generation: u64,
@@ -131,6 +141,11 @@ impl NovaStore {
                 server_groups: Default::default(),
                 quotas: Default::default(),
                 flavor_access: Default::default(),
+                server_migrations: Default::default(),
+                instance_actions: Default::default(),
+                services: Default::default(),
+                aggregates: Default::default(),
+                attachments: Default::default(),
                 generation: 0,
                 views: ViewCache::default(),
             }),

@@ -70,6 +70,11 @@ pub fn run_action(
         return Err(ApiError::malformed());
     };
     let action = action.as_str();
+    if let Some(response) =
+        crate::nova::resources::consoles::legacy_action(inner, ctx, id, action, args, now)?
+    {
+        return Ok(response);
+    }
     const KNOWN: &[&str] = &[
         "reboot",
         "os-start",

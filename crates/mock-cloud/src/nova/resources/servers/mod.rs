@@ -140,7 +140,9 @@ pub async fn action(
     let body = parse_json(&body)?;
     let now = st.now();
     let mut inner = st.nova.lock();
-    actions::run_action(&mut inner, &ctx, &id, &body, now)
+    let response = actions::run_action(&mut inner, &ctx, &id, &body, now)?;
+    super::instance_actions::record_action(&mut inner, &ctx, &id, &body, now);
+    Ok(response)
 }
 
 /// The router fragment for servers (paths relative to /compute/v2.1).

@@ -1,0 +1,1 @@
+//! Remote consoles and console auth tokens.

@@ -1,0 +1,1 @@
+//! Instance actions and their events.

@@ -1,0 +1,1 @@
+//! Migrations: of one server (`/servers/{id}/migrations`) and of all (`/os-migrations`).

@@ -1,0 +1,1 @@
+//! Requests that move a server: migrate, live-migrate, evacuate.
