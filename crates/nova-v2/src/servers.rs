@@ -414,4 +414,36 @@ impl ServerApi for ServerManager {
             .await?;
         Ok(resp.map(|b| b.attachments))
     }
+
+    async fn evacuate(
+        &self,
+        id: &str,
+        request: &nova_core::types::EvacuateServer,
+    ) -> Result<ApiResponse<nova_core::types::EvacuateResult>> {
+        check_fields(&self.conn, &request.field_gates())?;
+        let below_2_14 = !nova_core::VersionReq::at_least(MicroVersion::new(2, 14))
+            .matches(self.conn.microversion());
+        if below_2_14 && request.on_shared_storage == Some(true) && request.admin_pass.is_some() {
+            return Err(Error::InvalidInput {
+                field: "adminPass".to_owned(),
+                reason: "admin password can't be changed on existing disk".to_owned(),
+            });
+        }
+        if request.host.as_deref().is_some_and(|h| h.trim().is_empty()) {
+            return Err(Error::InvalidInput {
+                field: "host".to_owned(),
+                reason: "the target host must not be empty".to_owned(),
+            });
+        }
+        let resp = self.post_action(id, &request.to_body(below_2_14)).await?;
+        let result = if resp.value.is_empty() {
+            nova_core::types::EvacuateResult::default()
+        } else {
+            serde_json::from_slice::<Option<nova_core::types::EvacuateResult>>(resp.value.bytes())
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        };
+        Ok(resp.map(|_| result))
+    }
 }

@@ -67,4 +67,11 @@ pub trait ServerApi: Send + Sync + std::fmt::Debug {
     async fn interfaces(&self, id: &str) -> Result<ApiResponse<Vec<InterfaceAttachment>>>;
     /// `GET /servers/{id}/os-volume_attachments`.
     async fn volume_attachments(&self, id: &str) -> Result<ApiResponse<Vec<VolumeAttachment>>>;
+    /// The `evacuate` action (admin): `onSharedStorage` below 2.14, `force` 2.29 to 2.67;
+    /// returns the admin password below 2.14 (nothing from 2.14).
+    async fn evacuate(
+        &self,
+        id: &str,
+        request: &crate::types::EvacuateServer,
+    ) -> Result<ApiResponse<crate::types::EvacuateResult>>;
 }

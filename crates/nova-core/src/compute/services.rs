@@ -2,7 +2,34 @@
 
 use async_trait::async_trait;
 
+use crate::types::{Service, ServiceQuery, UpdateService};
+use crate::{ApiResponse, Result};
+
 /// Compute services (`/os-services`, admin).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
-pub trait ServiceApi: Send + Sync + std::fmt::Debug {}
+pub trait ServiceApi: Send + Sync + std::fmt::Debug {
+    /// `GET /os-services` (filters `host`, `binary`); `forced_down` 2.11+, UUID ids 2.53+.
+    async fn list(&self, query: &ServiceQuery) -> Result<ApiResponse<Vec<Service>>>;
+    /// `PUT /os-services/enable` with `host` and `binary` (2.1 to 2.52).
+    async fn enable(&self, host: &str, binary: &str) -> Result<ApiResponse<Service>>;
+    /// `PUT /os-services/disable`, or `/os-services/disable-log-reason` with a reason
+    /// (2.1 to 2.52).
+    async fn disable(
+        &self,
+        host: &str,
+        binary: &str,
+        reason: Option<String>,
+    ) -> Result<ApiResponse<Service>>;
+    /// `PUT /os-services/force-down` with `forced_down` (2.11 to 2.52).
+    async fn force_down(
+        &self,
+        host: &str,
+        binary: &str,
+        forced_down: bool,
+    ) -> Result<ApiResponse<Service>>;
+    /// `PUT /os-services/{id}` with `status`, `disabled_reason`, `forced_down` (2.53+).
+    async fn update(&self, id: &str, request: &UpdateService) -> Result<ApiResponse<Service>>;
+    /// `DELETE /os-services/{id}` (integer id below 2.53, UUID from 2.53).
+    async fn delete(&self, id: &str) -> Result<ApiResponse<()>>;
+}

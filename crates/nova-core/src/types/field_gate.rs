@@ -43,6 +43,10 @@ pub const ALL_GATE_REQUIREMENTS: &[&str] = &[
     SINCE_2_17,
     SINCE_2_26,
     SINCE_2_66,
+    SINCE_2_33,
+    SINCE_2_53,
+    BELOW_2_14,
+    FORCE_EVACUATE,
 ];
 
 pub(crate) const PERSONALITY: &str = "<2.57";
@@ -67,3 +71,9 @@ pub(crate) const SINCE_2_77: &str = ">=2.77";
 pub(crate) const SINCE_2_90: &str = ">=2.90";
 pub(crate) const SINCE_2_91: &str = ">=2.91";
 pub(crate) const SINCE_2_104: &str = ">=2.104";
+
+// Hosts (hypervisors, services, evacuate).
+pub(crate) const SINCE_2_33: &str = ">=2.33";
+pub(crate) const SINCE_2_53: &str = ">=2.53";
+pub(crate) const BELOW_2_14: &str = "<2.14";
+pub(crate) const FORCE_EVACUATE: &str = ">=2.29, <2.68";

@@ -11,6 +11,7 @@ mod availability_zone;
 mod console;
 mod create_server;
 mod diagnostics;
+mod evacuate;
 mod field_gate;
 mod flavor;
 mod flavor_admin;
@@ -45,6 +46,7 @@ pub use create_server::{
 };
 #[allow(unused_imports)]
 pub use diagnostics::*;
+pub use evacuate::{EvacuateResult, EvacuateServer};
 pub use field_gate::{ALL_GATE_REQUIREMENTS, FieldGate};
 pub use flavor::{Flavor, FlavorSummary};
 pub use flavor_admin::{CreateFlavor, ExtraSpecs, FlavorAccess};
