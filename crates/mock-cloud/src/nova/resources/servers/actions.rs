@@ -75,6 +75,10 @@ pub fn run_action(
     {
         return Ok(response);
     }
+    // evacuate (admin; hosts): its own module, next to the services it depends on.
+    if action == "evacuate" {
+        return crate::nova::resources::services::evacuate(inner, ctx, id, args, now);
+    }
     const KNOWN: &[&str] = &[
         "reboot",
         "os-start",
