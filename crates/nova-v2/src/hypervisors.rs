@@ -229,4 +229,64 @@ mod tests {
         let path = fake.requests().pop().expect("sent").path;
         assert_eq!(path, "os-hypervisors/detail?limit=1&marker=u0");
     }
+
+    #[tokio::test]
+    async fn evacuate_sends_on_shared_storage_below_2_14_and_reads_the_password() {
+        use nova_core::compute::ServerApi;
+        use nova_core::types::EvacuateServer;
+        use secrecy::ExposeSecret;
+
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(200, json!({"adminPass": "p4ss"})),
+        );
+        let old = crate::ServerManager::new(fake.connection(2, 13));
+        let result = old
+            .evacuate("s1", &EvacuateServer::new().host("h2"))
+            .await
+            .expect("evacuated")
+            .value;
+        assert_eq!(
+            result
+                .admin_pass
+                .map(|p| p.expose_secret().to_owned())
+                .as_deref(),
+            Some("p4ss")
+        );
+        let sent = fake.requests().pop().expect("sent");
+        let body: serde_json::Value =
+            serde_json::from_slice(&sent.body.expect("body")).expect("json");
+        assert_eq!(
+            body,
+            json!({"evacuate": {"host": "h2", "onSharedStorage": false}})
+        );
+        let shared = EvacuateServer::new()
+            .on_shared_storage(true)
+            .admin_pass("x");
+        let error = old
+            .evacuate("s1", &shared)
+            .await
+            .expect_err("pass on shared disk");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        let new = crate::ServerManager::new(fake.connection(2, 68));
+        let error = new
+            .evacuate("s1", &EvacuateServer::new().host("h2").force(true))
+            .await
+            .expect_err("force ends at 2.67");
+        assert!(
+            matches!(error, Error::FieldNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = new
+            .evacuate("s1", &EvacuateServer::new().on_shared_storage(true))
+            .await
+            .expect_err("removed in 2.14");
+        assert!(
+            matches!(error, Error::FieldNotSupported { .. }),
+            "{error:?}"
+        );
+        assert_eq!(fake.requests().len(), 1);
+    }
 }
