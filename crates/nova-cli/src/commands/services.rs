@@ -16,7 +16,7 @@ use crate::output::Output;
 pub enum ServiceCommand {
     /// Show a list of all running services. Filter by host & binary.
     #[command(name = "service-list")]
-    ServiceList {
+    List {
         /// Name of host.
         #[arg(long, value_name = "hostname")]
         host: Option<String>,
@@ -26,14 +26,14 @@ pub enum ServiceCommand {
     },
     /// Enable the service.
     #[command(name = "service-enable")]
-    ServiceEnable {
+    Enable {
         /// Name of host (below 2.53) or ID of the service as a UUID (2.53+).
         #[arg(value_name = "hostname|id")]
         service: String,
     },
     /// Disable the service.
     #[command(name = "service-disable")]
-    ServiceDisable {
+    Disable {
         /// Name of host (below 2.53) or ID of the service as a UUID (2.53+).
         #[arg(value_name = "hostname|id")]
         service: String,
@@ -43,7 +43,7 @@ pub enum ServiceCommand {
     },
     /// Force service to down (2.11+).
     #[command(name = "service-force-down")]
-    ServiceForceDown {
+    ForceDown {
         /// Name of host (below 2.53) or ID of the service as a UUID (2.53+).
         #[arg(value_name = "hostname|id")]
         service: String,
@@ -53,7 +53,7 @@ pub enum ServiceCommand {
     },
     /// Delete the service by integer ID (below 2.53) or UUID ID (2.53+).
     #[command(name = "service-delete")]
-    ServiceDelete {
+    Delete {
         /// ID of service.
         id: String,
     },
@@ -92,7 +92,7 @@ pub async fn run(ctx: &Ctx, command: ServiceCommand) -> CliResult<Output> {
     let services = compute.services();
     let uuid = by_uuid(ctx);
     match command {
-        ServiceCommand::ServiceList { host, binary } => {
+        ServiceCommand::List { host, binary } => {
             let query = ServiceQuery { host, binary };
             let listed = services.list(&query).await?.value;
             let mut columns = vec![
@@ -110,7 +110,7 @@ pub async fn run(ctx: &Ctx, command: ServiceCommand) -> CliResult<Output> {
             }
             Ok(table(&listed, &columns))
         }
-        ServiceCommand::ServiceEnable { service } => {
+        ServiceCommand::Enable { service } => {
             if uuid {
                 let s = services.update(&service, &UpdateService::enable()).await?;
                 Ok(table(&[s.value], &["ID", "Host", "Binary", "Status"]))
@@ -119,7 +119,7 @@ pub async fn run(ctx: &Ctx, command: ServiceCommand) -> CliResult<Output> {
                 Ok(table(&[s.value], &["Host", "Binary", "Status"]))
             }
         }
-        ServiceCommand::ServiceDisable { service, reason } => {
+        ServiceCommand::Disable { service, reason } => {
             let mut columns = vec!["Host", "Binary", "Status"];
             if uuid {
                 columns.insert(0, "ID");
@@ -135,7 +135,7 @@ pub async fn run(ctx: &Ctx, command: ServiceCommand) -> CliResult<Output> {
             };
             Ok(table(&[s.value], &columns))
         }
-        ServiceCommand::ServiceForceDown { service, unset } => {
+        ServiceCommand::ForceDown { service, unset } => {
             if uuid {
                 let request = UpdateService::new().forced_down(!unset);
                 let s = services.update(&service, &request).await?;
@@ -147,7 +147,7 @@ pub async fn run(ctx: &Ctx, command: ServiceCommand) -> CliResult<Output> {
                 Ok(table(&[s.value], &["Host", "Binary", "Forced down"]))
             }
         }
-        ServiceCommand::ServiceDelete { id } => {
+        ServiceCommand::Delete { id } => {
             services.delete(&id).await?;
             Ok(Output::Nothing)
         }

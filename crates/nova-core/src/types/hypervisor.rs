@@ -296,7 +296,7 @@ pub(crate) fn check_sample(key: &str, inner: &serde_json::Value, minor: u32, fil
                 assert_eq!(counter.is_some(), minor < 88, "{file}: counters");
             }
             assert_eq!(h.cpu_info.is_some(), minor < 88, "{file}: cpu_info");
-            if minor >= 28 && minor < 88 {
+            if (28..88).contains(&minor) {
                 assert!(h.cpu_info.as_ref().is_some_and(Value::is_object), "{file}");
             }
             let service = h.service.as_ref().map(|s| s.extra.is_empty());
