@@ -43,6 +43,7 @@ pub const ALL_GATE_REQUIREMENTS: &[&str] = &[
     SINCE_2_17,
     SINCE_2_26,
     SINCE_2_66,
+    SINCE_2_40,
 ];
 
 pub(crate) const PERSONALITY: &str = "<2.57";
@@ -67,3 +68,5 @@ pub(crate) const SINCE_2_77: &str = ">=2.77";
 pub(crate) const SINCE_2_90: &str = ">=2.90";
 pub(crate) const SINCE_2_91: &str = ">=2.91";
 pub(crate) const SINCE_2_104: &str = ">=2.104";
+/// Usage paging (`limit`, `marker`) starts at 2.40.
+pub(crate) const SINCE_2_40: &str = ">=2.40";
