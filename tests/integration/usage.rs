@@ -122,9 +122,21 @@ async fn admin_pages_a_projects_servers_from_2_40_and_get_all_merges_them() {
         .find(|u| u.tenant_id == project)
         .expect("the seeded project is listed");
     assert_eq!(ids(mine).len(), 5);
-    // Without `detailed` the list carries totals only.
+    // Without `detailed` the list carries totals only; its pages are followed by their
+    // `next` links (no server ids to take a marker from).
     let plain = admin.usage().list(&around_now()).await.expect("list").value;
     assert!(plain.usage.iter().all(|u| u.server_usages.is_none()));
+    let plain_all = admin
+        .usage()
+        .list_all(&around_now().limit(1))
+        .await
+        .expect("list every plain page");
+    let totals = plain_all
+        .iter()
+        .find(|u| u.tenant_id == project)
+        .expect("the seeded project is on some page");
+    assert!(totals.server_usages.is_none());
+    assert!(totals.total_memory_mb_usage >= mine.total_memory_mb_usage);
 
     let error = admin
         .usage()

@@ -65,12 +65,53 @@ impl UsageManager {
     }
 }
 
-/// The marker of the page after `usages`: the last server of the last project.
-fn list_marker(usages: &[TenantUsage]) -> Option<String> {
-    usages
-        .last()
-        .and_then(TenantUsage::last_instance_id)
-        .map(str::to_owned)
+/// The `marker` of a `rel=next` link (percent-decoded), if any.
+fn link_marker(links: &[Link]) -> Option<String> {
+    let href = nova_core::types::next_link(links)?;
+    let query = crate::path::query_of(href)?;
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("marker="))?;
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (other, _) => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok().filter(|m| !m.is_empty())
+}
+
+/// The marker of the page after a list page: its `next` link's, else (a cloud without
+/// links) the last server of the last project, as novaclient does.
+fn list_marker(page: &UsagePage<Vec<TenantUsage>>) -> Option<String> {
+    link_marker(&page.links).or_else(|| {
+        page.usage
+            .last()
+            .and_then(TenantUsage::last_instance_id)
+            .map(str::to_owned)
+    })
+}
+
+/// Like [`list_marker`] for one project's page.
+fn get_marker(page: &UsagePage<TenantUsage>) -> Option<String> {
+    link_marker(&page.links).or_else(|| page.usage.last_instance_id().map(str::to_owned))
 }
 
 #[async_trait]
@@ -119,9 +160,9 @@ impl UsageApi for UsageManager {
     }
 
     async fn list_all(&self, query: &UsageQuery) -> Result<Vec<TenantUsage>> {
-        let first = self.list(query).await?.value.usage;
+        let first = self.list(query).await?.value;
         if !self.paged() {
-            return Ok(first);
+            return Ok(first.usage);
         }
         let mut marker = list_marker(&first);
         let mut merged: Vec<TenantUsage> = Vec::new();
@@ -133,7 +174,7 @@ impl UsageApi for UsageManager {
                 }
             }
         };
-        merge(&mut merged, first);
+        merge(&mut merged, first.usage);
         let mut seen = HashSet::new();
         for _ in 0..MAX_PAGES {
             let Some(m) = marker.take() else { break };
@@ -141,19 +182,20 @@ impl UsageApi for UsageManager {
                 tracing::warn!(marker = m, "usage listing repeated a marker; stopping");
                 break;
             }
-            let page = self.list(&query.clone().marker(m)).await?.value.usage;
+            let page = self.list(&query.clone().marker(m)).await?.value;
             marker = list_marker(&page);
-            merge(&mut merged, page);
+            merge(&mut merged, page.usage);
         }
         Ok(merged)
     }
 
     async fn get_all(&self, project_id: &str, query: &UsageQuery) -> Result<TenantUsage> {
-        let mut usage = self.get(project_id, query).await?.value.usage;
+        let first = self.get(project_id, query).await?.value;
+        let mut marker = get_marker(&first);
+        let mut usage = first.usage;
         if !self.paged() {
             return Ok(usage);
         }
-        let mut marker = usage.last_instance_id().map(str::to_owned);
         let mut seen = HashSet::new();
         for _ in 0..MAX_PAGES {
             let Some(m) = marker.take() else { break };
@@ -161,13 +203,9 @@ impl UsageApi for UsageManager {
                 tracing::warn!(marker = m, "usage listing repeated a marker; stopping");
                 break;
             }
-            let page = self
-                .get(project_id, &query.clone().marker(m))
-                .await?
-                .value
-                .usage;
-            marker = page.last_instance_id().map(str::to_owned);
-            usage.merge(page);
+            let page = self.get(project_id, &query.clone().marker(m)).await?.value;
+            marker = get_marker(&page);
+            usage.merge(page.usage);
         }
         Ok(usage)
     }
@@ -223,6 +261,19 @@ mod tests {
         let error = manager.get("p", &backwards).await.expect_err("backwards");
         assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
         assert_eq!(fake.requests().len(), 1, "only the first list was sent");
+    }
+
+    #[test]
+    fn the_next_links_marker_is_decoded() {
+        let links = vec![Link {
+            href: "http://h/v2.1/os-simple-tenant-usage?end=2016-10-12+18%3A22%3A04&limit=1\
+                   &marker=1f1d%2Dx&start=x"
+                .to_owned(),
+            rel: "next".to_owned(),
+            media_type: None,
+        }];
+        assert_eq!(link_marker(&links).as_deref(), Some("1f1d-x"));
+        assert_eq!(link_marker(&[]), None);
     }
 
     #[tokio::test]
