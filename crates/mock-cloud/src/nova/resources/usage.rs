@@ -270,6 +270,58 @@ pub fn router() -> axum::Router<SharedState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nova::resources::{NovaConfig, NovaStore};
+    use std::collections::BTreeSet;
+
+    fn keys(v: &Value) -> BTreeSet<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn sample(name: &str) -> Value {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/openstack-reference/nova/os-simple-tenant-usage")
+            .join(name);
+        let text = std::fs::read_to_string(&path).expect("sample");
+        serde_json::from_str(&text).expect("json")
+    }
+
+    #[test]
+    fn usages_have_the_samples_keys_and_hours_clip_to_the_window() {
+        let store = NovaStore::new(&NovaConfig::default());
+        store.seed_servers(2, "u", "demo");
+        let inner = store.lock();
+        let servers: Vec<&Server> = inner.servers.values().map(|s| s.as_ref()).collect();
+        let began = servers.iter().map(|s| started(s)).min().expect("servers");
+        let w = Window {
+            start: began - chrono::Duration::hours(5),
+            end: began + chrono::Duration::hours(2),
+            now: began + chrono::Duration::hours(10),
+            detailed: true,
+            page: None,
+        };
+        let detailed = usages(&servers, &w, true);
+        assert_eq!(detailed.len(), 1, "one project");
+        let want = sample("simple-tenant-usage-get-detail.json");
+        let want_usage = &want["tenant_usages"][0];
+        assert_eq!(keys(&detailed[0]), keys(want_usage));
+        assert_eq!(
+            keys(&detailed[0]["server_usages"][0]),
+            keys(&want_usage["server_usages"][0])
+        );
+        let plain = usages(&servers, &w, false);
+        let want = sample("simple-tenant-usage-get.json");
+        assert_eq!(keys(&plain[0]), keys(&want["tenant_usages"][0]));
+        // Each server counts from its launch to the window's end: about 2 hours each.
+        let hours = detailed[0]["total_hours"].as_f64().expect("hours");
+        assert!((3.99..=4.0).contains(&hours), "{hours}");
+        let first = &detailed[0]["server_usages"][0];
+        let ram = first["memory_mb"].as_f64().expect("ram");
+        assert!(detailed[0]["total_memory_mb_usage"].as_f64().expect("mb") >= ram * 3.99);
+        let uptime = first["uptime"].as_i64().expect("uptime");
+        assert!((35_999..=36_000).contains(&uptime), "{uptime}");
+    }
 
     #[test]
     fn times_parse_in_nova_forms_and_print_like_isoformat() {
