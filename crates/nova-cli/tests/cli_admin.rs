@@ -361,6 +361,28 @@ async fn admin_reads_another_users_keypairs_another_projects_limits_and_the_zone
     .await);
     let gone = json(&nova(&auth, &["keypair-list", "-f", "json"]).await);
     assert!(rows(&gone).is_empty(), "{gone}");
+    // keypair-add --user: the admin makes a keypair the demo user then owns.
+    let private = ok(&nova_admin(
+        &auth,
+        &[
+            "--os-compute-api-version",
+            "2.91",
+            "keypair-add",
+            "--user",
+            DEMO_USER_ID,
+            "given-key",
+        ],
+    )
+    .await);
+    assert!(
+        private.contains("PRIVATE KEY"),
+        "generated key printed once"
+    );
+    let given = json(&nova(&auth, &["keypair-list", "-f", "json"]).await);
+    assert!(
+        rows(&given).iter().any(|k| k["Name"] == "given-key"),
+        "{given}"
+    );
 
     ok(&nova_admin(
         &auth,
