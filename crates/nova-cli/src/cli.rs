@@ -368,21 +368,35 @@ pub enum Command {
     },
     /// Print a list of keypairs for a user.
     #[command(name = "keypair-list")]
-    KeypairList,
+    KeypairList {
+        /// List key-pairs of specified user ID (Admin only, 2.10+).
+        #[arg(long, value_name = "user-id")]
+        user: Option<String>,
+    },
     /// Show details about the given keypair.
     #[command(name = "keypair-show")]
     KeypairShow {
         /// Name of keypair.
         keypair: String,
+        /// ID of key-pair owner (Admin only, 2.10+).
+        #[arg(long, value_name = "user-id")]
+        user: Option<String>,
     },
     /// Delete keypair given by its name.
     #[command(name = "keypair-delete")]
     KeypairDelete {
         /// Name of keypair.
         name: String,
+        /// ID of key-pair owner (Admin only, 2.10+).
+        #[arg(long, value_name = "user-id")]
+        user: Option<String>,
     },
     /// Print absolute limits for a user.
-    Limits,
+    Limits {
+        /// Display information from single tenant (Admin only).
+        #[arg(long, value_name = "tenant")]
+        tenant: Option<String>,
+    },
     /// List all the availability zones.
     #[command(name = "availability-zone-list")]
     AvailabilityZoneList,

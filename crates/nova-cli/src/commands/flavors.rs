@@ -17,8 +17,14 @@ fn specs(flavor: &Flavor) -> Value {
 
 /// `nova flavor-list [--extra-specs]`.
 pub async fn list(ctx: &Ctx, extra_specs: bool) -> CliResult<Output> {
+    let flavors = ctx.cloud.compute.flavors().list_detail().await?.value;
+    Ok(table(ctx, &flavors, extra_specs))
+}
+
+/// novaclient's flavor table (`flavor-list`, and what `flavor-create`, `flavor-delete` and
+/// `flavor-update` print): `Description` from 2.55.
+pub fn table(ctx: &Ctx, flavors: &[Flavor], extra_specs: bool) -> Output {
     let compute = ctx.cloud.compute.as_ref();
-    let flavors = compute.flavors().list_detail().await?.value;
     let with_description = compute.microversion() >= MicroVersion::new(2, 55);
     let mut columns = vec![
         "ID",
@@ -64,7 +70,7 @@ pub async fn list(ctx: &Ctx, extra_specs: bool) -> CliResult<Output> {
             row
         })
         .collect();
-    Ok(Output::list(&columns, rows))
+    Output::list(&columns, rows)
 }
 
 /// `nova flavor-show`.

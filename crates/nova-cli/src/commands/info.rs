@@ -8,9 +8,20 @@ use super::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
-/// `nova limits`: the absolute limits as `Name | Used | Max`, like novaclient.
-pub async fn limits(ctx: &Ctx) -> CliResult<Output> {
-    let limits = ctx.cloud.compute.limits().get().await?.value;
+/// `nova limits [--tenant <project>]`: the absolute limits as `Name | Used | Max`, like
+/// novaclient; `--tenant` (admin) reads another project's.
+pub async fn limits(ctx: &Ctx, tenant: Option<&str>) -> CliResult<Output> {
+    let limits = match tenant {
+        Some(project) => {
+            ctx.cloud
+                .compute
+                .quotas()
+                .project_limits(project)
+                .await?
+                .value
+        }
+        None => ctx.cloud.compute.limits().get().await?.value,
+    };
     let a = &limits.absolute;
     let num = |v: Option<i64>| v.map_or(Value::Null, |n| json!(n));
     let rows: Vec<(&str, Option<i64>, Option<i64>)> = vec![
@@ -48,20 +59,37 @@ pub async fn limits(ctx: &Ctx) -> CliResult<Output> {
     Ok(Output::list(&["Name", "Used", "Max"], rows))
 }
 
-/// `nova availability-zone-list`.
+/// `nova availability-zone-list`: the zones with their hosts and services as a tree (the
+/// admin's detailed list), or just the zones when the detailed list is refused.
 pub async fn availability_zones(ctx: &Ctx) -> CliResult<Output> {
-    let zones = ctx.cloud.compute.availability_zones().list().await?.value;
-    let rows = zones
-        .iter()
-        .map(|z| {
-            let state = if z.state.available {
-                "available"
-            } else {
-                "not available"
-            };
-            vec![json!(z.name), json!(state)]
-        })
-        .collect();
+    let api = ctx.cloud.compute.availability_zones();
+    let zones = match api.list_detail().await {
+        Ok(found) => found.value,
+        Err(nova_core::Error::Forbidden(_)) => api.list().await?.value,
+        Err(e) => return Err(e.into()),
+    };
+    let mut rows = Vec::new();
+    for z in &zones {
+        let state = if z.state.available {
+            "available"
+        } else {
+            "not available"
+        };
+        rows.push(vec![json!(z.name), json!(state)]);
+        // Hosts sorted by name (a BTreeMap), services in their order, like novaclient.
+        for (host, services) in z.hosts.iter().flatten() {
+            rows.push(vec![json!(format!("|- {host}")), json!("")]);
+            for (service, s) in services {
+                let status = format!(
+                    "{} {} {}",
+                    if s.active { "enabled" } else { "disabled" },
+                    if s.available { ":-)" } else { "XXX" },
+                    s.updated_at.as_deref().unwrap_or("None")
+                );
+                rows.push(vec![json!(format!("| |- {service}")), json!(status)]);
+            }
+        }
+    }
     Ok(Output::list(&["Name", "Status"], rows))
 }
 

@@ -41,9 +41,13 @@ pub async fn add(
     }
 }
 
-/// `nova keypair-list`.
-pub async fn list(ctx: &Ctx) -> CliResult<Output> {
-    let keypairs = ctx.cloud.compute.keypairs().list().await?.value;
+/// `nova keypair-list [--user <user-id>]` (`--user`: admin, 2.10+).
+pub async fn list(ctx: &Ctx, user: Option<&str>) -> CliResult<Output> {
+    let compute = &ctx.cloud.compute;
+    let keypairs = match user {
+        Some(u) => compute.user_keypairs().list(u).await?.value,
+        None => compute.keypairs().list().await?.value,
+    };
     let rows = keypairs
         .iter()
         .map(|k| {
@@ -57,9 +61,13 @@ pub async fn list(ctx: &Ctx) -> CliResult<Output> {
     Ok(Output::list(&["Name", "Type", "Fingerprint"], rows))
 }
 
-/// `nova keypair-show`.
-pub async fn show(ctx: &Ctx, name: &str) -> CliResult<Output> {
-    let keypair = ctx.cloud.compute.keypairs().get(name).await?.value;
+/// `nova keypair-show [--user <user-id>]`.
+pub async fn show(ctx: &Ctx, name: &str, user: Option<&str>) -> CliResult<Output> {
+    let compute = &ctx.cloud.compute;
+    let keypair = match user {
+        Some(u) => compute.user_keypairs().get(name, u).await?.value,
+        None => compute.keypairs().get(name).await?.value,
+    };
     let map = match serde_json::to_value(&keypair) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
@@ -67,8 +75,12 @@ pub async fn show(ctx: &Ctx, name: &str) -> CliResult<Output> {
     Ok(Output::object(map))
 }
 
-/// `nova keypair-delete`.
-pub async fn delete(ctx: &Ctx, name: &str) -> CliResult<Output> {
-    ctx.cloud.compute.keypairs().delete(name).await?;
+/// `nova keypair-delete [--user <user-id>]`.
+pub async fn delete(ctx: &Ctx, name: &str, user: Option<&str>) -> CliResult<Output> {
+    let compute = &ctx.cloud.compute;
+    match user {
+        Some(u) => compute.user_keypairs().delete(name, u).await?,
+        None => compute.keypairs().delete(name).await?,
+    };
     Ok(Output::Nothing)
 }

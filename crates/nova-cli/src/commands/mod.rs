@@ -94,10 +94,14 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             key_type,
             user,
         } => keypairs::add(ctx, &name, pub_key.as_deref(), key_type, user).await,
-        Command::KeypairList => keypairs::list(ctx).await,
-        Command::KeypairShow { keypair } => keypairs::show(ctx, &keypair).await,
-        Command::KeypairDelete { name } => keypairs::delete(ctx, &name).await,
-        Command::Limits => info::limits(ctx).await,
+        Command::KeypairList { user } => keypairs::list(ctx, user.as_deref()).await,
+        Command::KeypairShow { keypair, user } => {
+            keypairs::show(ctx, &keypair, user.as_deref()).await
+        }
+        Command::KeypairDelete { name, user } => {
+            keypairs::delete(ctx, &name, user.as_deref()).await
+        }
+        Command::Limits { tenant } => info::limits(ctx, tenant.as_deref()).await,
         Command::AvailabilityZoneList => info::availability_zones(ctx).await,
         Command::VersionList => info::version_list(ctx).await,
         Command::Help { .. } => Ok(Output::Nothing),

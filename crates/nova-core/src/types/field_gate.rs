@@ -47,6 +47,7 @@ pub const ALL_GATE_REQUIREMENTS: &[&str] = &[
     SINCE_2_53,
     BELOW_2_14,
     FORCE_EVACUATE,
+    SINCE_2_40,
 ];
 
 pub(crate) const PERSONALITY: &str = "<2.57";
@@ -77,3 +78,5 @@ pub(crate) const SINCE_2_33: &str = ">=2.33";
 pub(crate) const SINCE_2_53: &str = ">=2.53";
 pub(crate) const BELOW_2_14: &str = "<2.14";
 pub(crate) const FORCE_EVACUATE: &str = ">=2.29, <2.68";
+/// Usage paging (`limit`, `marker`) starts at 2.40.
+pub(crate) const SINCE_2_40: &str = ">=2.40";
