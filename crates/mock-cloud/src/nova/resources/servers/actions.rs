@@ -75,6 +75,12 @@ pub fn run_action(
     {
         return Ok(response);
     }
+    // server moves: migrate, os-migrateLive
+    if let Some(response) =
+        crate::nova::resources::server_migrations::move_action(inner, ctx, id, action, args, now)?
+    {
+        return Ok(response);
+    }
     const KNOWN: &[&str] = &[
         "reboot",
         "os-start",
@@ -300,6 +306,7 @@ pub fn run_action(
             s.old_flavor = None;
             let back = s.pre_resize_state;
             s.settle(Settle::To(back), now);
+            crate::nova::resources::server_migrations::resize_confirmed(inner, id, now);
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         "revertResize" => {
@@ -314,6 +321,7 @@ pub fn run_action(
                 Settle::To(back),
                 now,
             );
+            crate::nova::resources::server_migrations::resize_reverted(inner, id, now);
             Ok(accepted())
         }
         "rebuild" => {
