@@ -905,3 +905,153 @@ pub fn router() -> axum::Router<SharedState> {
         )
         .route("/os-migrations", get(list_migrations))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nova::version::ApiVersion;
+
+    fn ctx(minor: u16) -> NovaCtx {
+        NovaCtx {
+            version: ApiVersion(2, minor),
+            project_id: "p".into(),
+            user_id: "u".into(),
+            is_admin: true,
+            request_id: "req-1".into(),
+            base_url: "http://127.0.0.1:1/compute/v2.1".into(),
+        }
+    }
+
+    #[test]
+    fn live_migrate_schema_follows_the_microversion() {
+        let old = json!({"block_migration": false, "disk_over_commit": false, "host": null});
+        assert!(validate_live(&old, &ctx(24)).is_ok());
+        let missing = json!({"block_migration": false, "host": null});
+        let e = validate_live(&missing, &ctx(24))
+            .err()
+            .expect("required below 2.25");
+        assert!(
+            e.contains("'disk_over_commit' is a required property"),
+            "{e}"
+        );
+        let e = validate_live(&old, &ctx(25))
+            .err()
+            .expect("refused from 2.25");
+        assert!(e.contains("Additional properties are not allowed"), "{e}");
+        let auto = json!({"block_migration": "auto", "host": "h"});
+        assert!(validate_live(&auto, &ctx(25)).is_ok());
+        let auto_old = json!({"block_migration": "auto", "disk_over_commit": false, "host": "h"});
+        assert!(validate_live(&auto_old, &ctx(24)).is_err(), "auto is 2.25+");
+        let forced = json!({"block_migration": "auto", "host": "h", "force": true});
+        assert!(validate_live(&forced, &ctx(30)).is_ok_and(|l| l.force));
+        assert!(validate_live(&forced, &ctx(29)).is_err(), "force is 2.30+");
+        assert!(
+            validate_live(&forced, &ctx(68)).is_err(),
+            "force is gone in 2.68"
+        );
+        let no_host = json!({"block_migration": "auto", "host": null, "force": true});
+        let e = validate_live(&no_host, &ctx(30))
+            .err()
+            .expect("force needs a host");
+        assert_eq!(e, "Can't force to a non-provided destination");
+        let no_host_key = json!({"block_migration": "auto"});
+        assert!(
+            validate_live(&no_host_key, &ctx(68)).is_err(),
+            "host is required"
+        );
+    }
+
+    #[test]
+    fn migrate_takes_a_host_only_from_2_56() {
+        let with_host = json!({"host": "compute-1"});
+        assert_eq!(validate_migrate(&with_host, &ctx(55)), Ok(None), "ignored");
+        assert_eq!(
+            validate_migrate(&with_host, &ctx(56)),
+            Ok(Some("compute-1".into()))
+        );
+        assert_eq!(validate_migrate(&Value::Null, &ctx(56)), Ok(None));
+        assert!(validate_migrate(&json!({"hots": "x"}), &ctx(56)).is_err());
+        assert!(validate_migrate(&json!({"host": 1}), &ctx(56)).is_err());
+    }
+
+    #[test]
+    fn os_migrations_params_grow_with_the_microversion() {
+        assert!(!allowed_params(&ctx(59)).contains(&"changes-before"));
+        assert!(allowed_params(&ctx(66)).contains(&"changes-before"));
+        assert!(!allowed_params(&ctx(79)).contains(&"user_id"));
+        assert!(allowed_params(&ctx(80)).contains(&"project_id"));
+    }
+
+    fn sample(path: &str) -> Value {
+        let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/openstack-reference/nova")
+            .join(path);
+        serde_json::from_str(&std::fs::read_to_string(file).expect("sample")).expect("json")
+    }
+
+    fn keys(v: &Value) -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    fn record(kind: &str, status: &str) -> MigrationRecord {
+        let now = Utc::now();
+        MigrationRecord {
+            id: 1,
+            uuid: "u".into(),
+            server_id: "s".into(),
+            migration_type: kind.into(),
+            status: status.into(),
+            source_compute: "compute-0".into(),
+            source_node: node_of("compute-0"),
+            dest_compute: "compute-1".into(),
+            dest_node: node_of("compute-1"),
+            dest_host: "192.168.122.11".into(),
+            old_flavor: 1,
+            new_flavor: 1,
+            user_id: "u".into(),
+            project_id: "p".into(),
+            created_at: now,
+            updated_at: now,
+            memory_total: 512,
+            disk_total: 1024,
+        }
+    }
+
+    #[test]
+    fn views_have_the_fields_of_nova_samples_at_each_version() {
+        let running = record("live-migration", "running");
+        for (minor, file) in [
+            (23, "server-migrations/v2.23/migrations-get.json"),
+            (59, "server-migrations/v2.59/migrations-get.json"),
+            (80, "server-migrations/v2.80/migrations-get.json"),
+        ] {
+            let view = server_migration_view(&running, &ctx(minor), 1);
+            assert_eq!(keys(&view), keys(&sample(file)["migration"]), "{file}");
+        }
+        for (minor, file, index) in [
+            (23, "os-migrations/v2.23/migrations-get.json", 0),
+            (59, "os-migrations/v2.59/migrations-get.json", 3),
+            (80, "os-migrations/v2.80/migrations-get.json", 3),
+        ] {
+            let view = migration_view(&running, &ctx(minor));
+            assert_eq!(
+                keys(&view),
+                keys(&sample(file)["migrations"][index]),
+                "{file}"
+            );
+        }
+        let cold = record("migration", "finished");
+        let view = migration_view(&cold, &ctx(1));
+        let old = sample("os-migrations/migrations-get.json");
+        assert_eq!(keys(&view), keys(&old["migrations"][0]), "2.1");
+        let view = migration_view(&cold, &ctx(80));
+        let new = sample("os-migrations/v2.80/migrations-get.json");
+        assert_eq!(
+            keys(&view),
+            keys(&new["migrations"][0]),
+            "no links when not live"
+        );
+    }
+}
