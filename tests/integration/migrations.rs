@@ -268,3 +268,57 @@ async fn non_admins_are_refused_and_old_versions_are_gated_before_sending() {
         .expect_err("changes-since is 2.59+");
     assert!(matches!(e, Error::FieldNotSupported { .. }), "{e:?}");
 }
+
+#[tokio::test]
+async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("2.23").await else {
+        return;
+    };
+    let Some(bigger) = cloud.resize_flavor().await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.23").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    demo.servers()
+        .action(
+            &id,
+            &nova_v2::ServerAction::Resize {
+                flavor_ref: bigger.id.clone(),
+                disk_config: None,
+            },
+        )
+        .await
+        .expect("resize");
+    demo.servers()
+        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
+        .await
+        .expect("verify resize");
+    let resizes = admin
+        .migrations()
+        .list(
+            &MigrationQuery::new()
+                .instance_uuid(&id)
+                .migration_type(MigrationType::Resize),
+        )
+        .await
+        .expect("list")
+        .value
+        .items;
+    assert_eq!(resizes.len(), 1, "{resizes:?}");
+    assert_eq!(resizes[0].status, MigrationStatus::Finished);
+    assert_eq!(resizes[0].source_compute, resizes[0].dest_compute);
+    assert_ne!(
+        resizes[0].old_instance_type_id, resizes[0].new_instance_type_id,
+        "the flavor changes"
+    );
+    demo.servers()
+        .action(&id, &nova_v2::ServerAction::RevertResize)
+        .await
+        .expect("revert");
+    assert_eq!(
+        records(&*admin, &id).await[0].status,
+        MigrationStatus::Reverted
+    );
+}

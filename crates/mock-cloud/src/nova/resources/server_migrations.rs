@@ -136,13 +136,15 @@ pub fn sync(inner: &mut Inner, now: DateTime<Utc>) {
                 Some(_) if task == Some(TaskState::Migrating) => "running",
                 Some(_) => "completed",
             },
-            ("migration", "pre-migrating" | "migrating" | "post-migrating") => match task {
-                _ if server.is_none() => "error",
-                Some(TaskState::ResizePrep) => "pre-migrating",
-                Some(TaskState::ResizeMigrating) => "migrating",
-                Some(TaskState::ResizeMigrated | TaskState::ResizeFinish) => "post-migrating",
-                _ => "finished",
-            },
+            ("migration" | "resize", "pre-migrating" | "migrating" | "post-migrating") => {
+                match task {
+                    _ if server.is_none() => "error",
+                    Some(TaskState::ResizePrep) => "pre-migrating",
+                    Some(TaskState::ResizeMigrating) => "migrating",
+                    Some(TaskState::ResizeMigrated | TaskState::ResizeFinish) => "post-migrating",
+                    _ => "finished",
+                }
+            }
             _ => continue,
         };
         if new_status != r.status {
@@ -152,7 +154,9 @@ pub fn sync(inner: &mut Inner, now: DateTime<Utc>) {
     }
 }
 
-fn new_record(
+/// Records a move of `server_id` started by `ctx`'s user: `(type, status)` and
+/// `(source host, destination host)`; the flavor is the server's current one. Returns the id.
+pub fn new_record(
     inner: &mut Inner,
     ctx: &NovaCtx,
     server_id: &str,
@@ -195,33 +199,62 @@ fn new_record(
     id
 }
 
-/// The latest record of `server_id` of type `kind` in one of `statuses`.
+/// The latest cold migration or resize record of `server_id` in one of `statuses`.
 fn latest_mut<'a>(
     inner: &'a mut Inner,
     server_id: &str,
-    kind: &str,
     statuses: &[&str],
 ) -> Option<&'a mut MigrationRecord> {
     inner.server_migrations.records.iter_mut().rev().find(|r| {
         r.server_id == server_id
-            && r.migration_type == kind
+            && matches!(r.migration_type.as_str(), "migration" | "resize")
             && statuses.contains(&r.status.as_str())
     })
 }
 
-/// `confirmResize` of a cold-migrated server: its record becomes `confirmed`.
+/// A `resize` was accepted: its record (type `resize`, on the same host) follows the server.
+pub fn resize_started(inner: &mut Inner, ctx: &NovaCtx, server_id: &str, now: DateTime<Utc>) {
+    let Some(s) = inner.servers.get(server_id) else {
+        return;
+    };
+    let host = s.host.as_deref().unwrap_or_default().to_string();
+    let old = s
+        .old_flavor
+        .as_ref()
+        .and_then(|f| f.id.parse().ok())
+        .unwrap_or(1);
+    let id = new_record(
+        inner,
+        ctx,
+        server_id,
+        ("resize", "pre-migrating"),
+        (&host, &host),
+        now,
+    );
+    if let Some(r) = inner
+        .server_migrations
+        .records
+        .iter_mut()
+        .find(|r| r.id == id)
+    {
+        r.old_flavor = old;
+    }
+}
+
+/// `confirmResize` of a cold-migrated or resized server: its record becomes `confirmed`.
 pub fn resize_confirmed(inner: &mut Inner, server_id: &str, now: DateTime<Utc>) {
     sync(inner, now);
-    if let Some(r) = latest_mut(inner, server_id, "migration", &["finished"]) {
+    if let Some(r) = latest_mut(inner, server_id, &["finished"]) {
         r.status = "confirmed".into();
         r.updated_at = now;
     }
 }
 
-/// `revertResize` of a cold-migrated server: back on its source host, record `reverted`.
+/// `revertResize` of a cold-migrated or resized server: back on its source host, record
+/// `reverted`.
 pub fn resize_reverted(inner: &mut Inner, server_id: &str, now: DateTime<Utc>) {
     sync(inner, now);
-    let Some(r) = latest_mut(inner, server_id, "migration", &["finished"]) else {
+    let Some(r) = latest_mut(inner, server_id, &["finished"]) else {
         return;
     };
     r.status = "reverted".into();

@@ -299,6 +299,7 @@ pub fn run_action(
                 Settle::To(VmState::Resized),
                 now,
             );
+            crate::nova::resources::server_migrations::resize_started(inner, ctx, id, now);
             Ok(accepted())
         }
         "confirmResize" => {
