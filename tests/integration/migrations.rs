@@ -322,3 +322,36 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
         MigrationStatus::Reverted
     );
 }
+
+#[tokio::test]
+async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_starts() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("2.24").await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.24").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    let sm = admin.server_migrations();
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("first");
+    let first = sm.list(&id).await.expect("list").value[0].id;
+    // the server lands while only its GETs are watched
+    admin
+        .servers()
+        .wait_for_status(&id, ServerStatus::Active, &wait_options())
+        .await
+        .expect("landed");
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("second");
+    let running = sm.list(&id).await.expect("list").value;
+    assert_eq!(running.len(), 1, "only the second runs: {running:?}");
+    assert_ne!(running[0].id, first);
+    admin
+        .servers()
+        .wait_for_status(&id, ServerStatus::Active, &wait_options())
+        .await
+        .expect("second lands");
+}

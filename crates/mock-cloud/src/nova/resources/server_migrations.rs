@@ -358,6 +358,8 @@ fn host_not_found(host: &str) -> ApiError {
 }
 
 /// Handles the `migrate` and `os-migrateLive` actions (`None` for any other action).
+/// Runs before every server action: records are brought up to date first, so a move
+/// that ended unobserved is not mistaken for the one an action starts.
 pub fn move_action(
     inner: &mut Inner,
     ctx: &NovaCtx,
@@ -366,6 +368,7 @@ pub fn move_action(
     args: &Value,
     now: DateTime<Utc>,
 ) -> ApiResult<Option<Response>> {
+    sync(inner, now);
     match action {
         "migrate" => migrate(inner, ctx, id, args, now).map(Some),
         "os-migrateLive" => live_migrate(inner, ctx, id, args, now).map(Some),
