@@ -1,1 +1,357 @@
-//! Integration tests: migrations.
+//! Migration records: `/servers/{id}/migrations` (in-progress live migrations: list and
+//! show 2.23+, force complete 2.22+, abort 2.24+) and `/os-migrations` (fields per
+//! microversion, filters, paging with `migrations_links` from 2.59). Admin-only by default:
+//! these run as the mock's admin (skipped against a real cloud).
+
+use futures::TryStreamExt;
+use integration_tests::{Resources, TestCloud, created_id, wait_options};
+use nova_core::Error;
+use nova_core::compute::ComputeClient;
+use nova_v2::{
+    CreateServer, LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType,
+    ServerStatus, ServerWaitExt,
+};
+
+async fn boot(cloud: &TestCloud, created: &Resources, client: &dyn ComputeClient) -> String {
+    let flavor = cloud.flavor().await;
+    let image = cloud.image_id().await;
+    let mut request = CreateServer::new(created.name("migrant"), flavor.id.clone()).image(&image);
+    if let Some(networks) = cloud.networks(client.microversion()) {
+        request = request.networks(networks);
+    }
+    let id = created_id(
+        client
+            .servers()
+            .create(&request)
+            .await
+            .expect("created")
+            .value,
+    );
+    created.server(&id);
+    client
+        .servers()
+        .wait_for_status(&id, ServerStatus::Active, &wait_options())
+        .await
+        .expect("active");
+    id
+}
+
+async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
+    admin
+        .migrations()
+        .list(&MigrationQuery::new().instance_uuid(id))
+        .await
+        .expect("os-migrations")
+        .value
+        .items
+}
+
+#[tokio::test]
+async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("2.80").await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.80").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    let source = admin.servers().get(&id).await.expect("get").value.host;
+    let sm = admin.server_migrations();
+
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("live migrate");
+    let listed = sm.list(&id).await.expect("list").value;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let running = &listed[0];
+    assert_eq!(running.status, MigrationStatus::Running);
+    assert_eq!(running.server_uuid, id);
+    assert!(running.memory_total_bytes.is_some_and(|m| m > 0));
+    assert!(running.uuid.is_some(), "uuid from 2.59");
+    assert!(
+        running.user_id.is_some() && running.project_id.is_some(),
+        "2.80"
+    );
+    assert!(running.extra.is_empty(), "{:?}", running.extra);
+    let shown = sm.get(&id, running.id).await.expect("show").value;
+    assert_eq!(shown.id, running.id);
+    assert_eq!(shown.source_compute, source);
+
+    sm.abort(&id, running.id).await.expect("abort");
+    let after = admin.servers().get(&id).await.expect("get").value;
+    assert_eq!(after.status, ServerStatus::Active);
+    assert_eq!(after.host, source, "stays on its source host");
+    assert_eq!(
+        records(&*admin, &id).await[0].status,
+        MigrationStatus::Cancelled
+    );
+    assert!(sm.list(&id).await.expect("list").value.is_empty());
+    match sm.get(&id, running.id).await {
+        Err(Error::NotFound(fault)) => assert!(fault.message.contains("not in progress")),
+        other => panic!("show of a cancelled migration: {other:?}"),
+    }
+    match sm.abort(&id, running.id).await {
+        Err(Error::Conflict(fault)) => assert!(
+            fault.message.contains("abort live migration"),
+            "{}",
+            fault.message
+        ),
+        other => panic!("abort of an idle server: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("2.24").await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.24").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    let sm = admin.server_migrations();
+
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("first");
+    let first = sm.list(&id).await.expect("list").value[0].id;
+    sm.force_complete(&id, first).await.expect("force complete");
+    let done = admin.servers().get(&id).await.expect("get").value;
+    assert_eq!(done.status, ServerStatus::Active, "done at the next GET");
+    assert_eq!(
+        records(&*admin, &id).await[0].status,
+        MigrationStatus::Completed
+    );
+
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("second");
+    match sm.abort(&id, first).await {
+        Err(Error::BadRequest(fault)) => assert_eq!(
+            fault.message,
+            format!(
+                "Migration {first} state of instance {id} is completed. Cannot abort live \
+                 migration while the migration is in this state."
+            )
+        ),
+        other => panic!("abort of a completed migration: {other:?}"),
+    }
+    match sm.force_complete(&id, 999_999).await {
+        Err(Error::BadRequest(fault)) => assert_eq!(
+            fault.message,
+            format!("Migration 999999 not found for instance {id}")
+        ),
+        other => panic!("force complete of no migration: {other:?}"),
+    }
+    admin
+        .servers()
+        .wait_for_status(&id, ServerStatus::Active, &wait_options())
+        .await
+        .expect("second completes");
+}
+
+#[tokio::test]
+async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("latest").await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.80").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    for _ in 0..2 {
+        admin
+            .server_migrations()
+            .live_migrate(&id, &LiveMigrateServer::new())
+            .await
+            .expect("live migrate");
+        admin
+            .servers()
+            .wait_for_status(&id, ServerStatus::Active, &wait_options())
+            .await
+            .expect("active");
+    }
+
+    let v21 = cloud.mock_admin_compute("2.1").await.expect("admin");
+    let old = records(&*v21, &id).await;
+    assert_eq!(old.len(), 2);
+    assert!(
+        old.iter()
+            .all(|m| m.migration_type.is_none() && m.uuid.is_none())
+    );
+    assert!(old[0].id < old[1].id, "oldest first below 2.59");
+
+    let v223 = cloud.mock_admin_compute("2.23").await.expect("admin");
+    let typed = records(&*v223, &id).await;
+    assert!(
+        typed
+            .iter()
+            .all(|m| m.migration_type == Some(MigrationType::LiveMigration) && m.uuid.is_none())
+    );
+
+    let v259 = cloud.mock_admin_compute("2.59").await.expect("admin");
+    let query = MigrationQuery::new().instance_uuid(&id).limit(1);
+    let page = v259.migrations().list(&query).await.expect("page").value;
+    assert_eq!(page.items.len(), 1);
+    assert!(page.next.is_some(), "a full page links to the next");
+    assert!(page.items[0].id > old[0].id, "newest first from 2.59");
+    let all: Vec<Migration> = v259
+        .migrations()
+        .list_all(query)
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|m| m.uuid.is_some() && m.user_id.is_none()));
+    match v259
+        .migrations()
+        .list(&MigrationQuery::new().marker("no-such-marker"))
+        .await
+    {
+        Err(Error::BadRequest(fault)) => {
+            assert_eq!(fault.message, "Marker no-such-marker could not be found.")
+        }
+        other => panic!("bad marker: {other:?}"),
+    }
+
+    let by_type = admin
+        .migrations()
+        .list(
+            &MigrationQuery::new()
+                .instance_uuid(&id)
+                .migration_type(MigrationType::Migration),
+        )
+        .await
+        .expect("filtered")
+        .value;
+    assert!(by_type.items.is_empty(), "no cold migration of this server");
+    let mine = records(&*admin, &id).await;
+    let user = mine[0].user_id.clone().expect("2.80 user");
+    let by_user = admin
+        .migrations()
+        .list(&MigrationQuery::new().instance_uuid(&id).user_id(user))
+        .await
+        .expect("by user")
+        .value;
+    assert_eq!(by_user.items.len(), 2);
+}
+
+#[tokio::test]
+async fn non_admins_are_refused_and_old_versions_are_gated_before_sending() {
+    let cloud = TestCloud::start().await;
+    if cloud.require_mock().is_none() {
+        return;
+    }
+    let demo = cloud.compute("2.80").await;
+    match demo.migrations().list(&MigrationQuery::new()).await {
+        Err(Error::Forbidden(fault)) => assert_eq!(
+            fault.message,
+            "Policy doesn't allow os_compute_api:os-migrations:index to be performed."
+        ),
+        other => panic!("demo os-migrations: {other:?}"),
+    }
+    match demo.server_migrations().list("any").await {
+        Err(Error::Forbidden(_)) => {}
+        other => panic!("demo server migrations: {other:?}"),
+    }
+    let old = cloud.compute("2.21").await;
+    let e = old
+        .server_migrations()
+        .force_complete("any", 1)
+        .await
+        .expect_err("2.22+");
+    assert!(matches!(e, Error::VersionNotSupported { .. }), "{e:?}");
+    let e = old
+        .migrations()
+        .list(&MigrationQuery::new().changes_since("2020-01-01T00:00:00Z"))
+        .await
+        .expect_err("changes-since is 2.59+");
+    assert!(matches!(e, Error::FieldNotSupported { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("2.23").await else {
+        return;
+    };
+    let Some(bigger) = cloud.resize_flavor().await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.23").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    demo.servers()
+        .action(
+            &id,
+            &nova_v2::ServerAction::Resize {
+                flavor_ref: bigger.id.clone(),
+                disk_config: None,
+            },
+        )
+        .await
+        .expect("resize");
+    demo.servers()
+        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
+        .await
+        .expect("verify resize");
+    let resizes = admin
+        .migrations()
+        .list(
+            &MigrationQuery::new()
+                .instance_uuid(&id)
+                .migration_type(MigrationType::Resize),
+        )
+        .await
+        .expect("list")
+        .value
+        .items;
+    assert_eq!(resizes.len(), 1, "{resizes:?}");
+    assert_eq!(resizes[0].status, MigrationStatus::Finished);
+    assert_eq!(resizes[0].source_compute, resizes[0].dest_compute);
+    assert_ne!(
+        resizes[0].old_instance_type_id, resizes[0].new_instance_type_id,
+        "the flavor changes"
+    );
+    demo.servers()
+        .action(&id, &nova_v2::ServerAction::RevertResize)
+        .await
+        .expect("revert");
+    assert_eq!(
+        records(&*admin, &id).await[0].status,
+        MigrationStatus::Reverted
+    );
+}
+
+#[tokio::test]
+async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_starts() {
+    let cloud = TestCloud::start().await;
+    let Some(admin) = cloud.mock_admin_compute("2.24").await else {
+        return;
+    };
+    let created = cloud.resources(1).await;
+    let demo = cloud.compute("2.24").await;
+    let id = boot(&cloud, &created, &*demo).await;
+    let sm = admin.server_migrations();
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("first");
+    let first = sm.list(&id).await.expect("list").value[0].id;
+    // the server lands while only its GETs are watched
+    admin
+        .servers()
+        .wait_for_status(&id, ServerStatus::Active, &wait_options())
+        .await
+        .expect("landed");
+    sm.live_migrate(&id, &LiveMigrateServer::new())
+        .await
+        .expect("second");
+    let running = sm.list(&id).await.expect("list").value;
+    assert_eq!(running.len(), 1, "only the second runs: {running:?}");
+    assert_ne!(running[0].id, first);
+    admin
+        .servers()
+        .wait_for_status(&id, ServerStatus::Active, &wait_options())
+        .await
+        .expect("second lands");
+}

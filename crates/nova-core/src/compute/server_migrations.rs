@@ -1,8 +1,35 @@
-//! Live migrations of one server (`/servers/{id}/migrations`).
+//! Moving one server and its live migrations (`/servers/{id}/migrations`).
 
 use async_trait::async_trait;
 
-/// Live migrations of one server (`/servers/{id}/migrations`).
+use crate::types::{LiveMigrateServer, MigrateServer, ServerMigration};
+use crate::{ApiResponse, Result};
+
+/// Moving one server (the `migrate` and `os-migrateLive` actions, admin by default) and its
+/// in-progress live migrations (`/servers/{id}/migrations`).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
-pub trait ServerMigrationApi: Send + Sync + std::fmt::Debug {}
+pub trait ServerMigrationApi: Send + Sync + std::fmt::Debug {
+    /// `POST /servers/{id}/action {"migrate": ...}` (cold migration; every version, a target
+    /// `host` from 2.56). The server ends in `VERIFY_RESIZE` on the new host: confirm or
+    /// revert it with the `confirmResize` / `revertResize` actions.
+    async fn migrate(&self, server_id: &str, request: &MigrateServer) -> Result<ApiResponse<()>>;
+    /// `POST /servers/{id}/action {"os-migrateLive": ...}` (every version; `"auto"` block
+    /// migration from 2.25, `disk_over_commit` below 2.25, `force` 2.30 to 2.67).
+    async fn live_migrate(
+        &self,
+        server_id: &str,
+        request: &LiveMigrateServer,
+    ) -> Result<ApiResponse<()>>;
+    /// `GET /servers/{id}/migrations` (2.23+): the in-progress live migrations.
+    async fn list(&self, server_id: &str) -> Result<ApiResponse<Vec<ServerMigration>>>;
+    /// `GET /servers/{id}/migrations/{migration_id}` (2.23+): an in-progress live migration.
+    async fn get(&self, server_id: &str, migration_id: u64)
+    -> Result<ApiResponse<ServerMigration>>;
+    /// `POST /servers/{id}/migrations/{migration_id}/action {"force_complete": null}`
+    /// (2.22+): finish a running live migration now (the guest is paused to converge).
+    async fn force_complete(&self, server_id: &str, migration_id: u64) -> Result<ApiResponse<()>>;
+    /// `DELETE /servers/{id}/migrations/{migration_id}` (2.24+): abort a running live
+    /// migration; the server stays on its source host.
+    async fn abort(&self, server_id: &str, migration_id: u64) -> Result<ApiResponse<()>>;
+}

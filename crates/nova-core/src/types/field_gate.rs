@@ -48,6 +48,16 @@ pub const ALL_GATE_REQUIREMENTS: &[&str] = &[
     BELOW_2_14,
     FORCE_EVACUATE,
     SINCE_2_40,
+    // server moves and migrations
+    SINCE_2_22,
+    SINCE_2_23,
+    SINCE_2_24,
+    SINCE_2_25,
+    BEFORE_2_25,
+    FORCE_2_30_TO_2_67,
+    SINCE_2_56,
+    SINCE_2_59,
+    SINCE_2_80,
 ];
 
 pub(crate) const PERSONALITY: &str = "<2.57";
@@ -80,3 +90,13 @@ pub(crate) const BELOW_2_14: &str = "<2.14";
 pub(crate) const FORCE_EVACUATE: &str = ">=2.29, <2.68";
 /// Usage paging (`limit`, `marker`) starts at 2.40.
 pub(crate) const SINCE_2_40: &str = ">=2.40";
+// server moves and migrations
+pub(crate) const SINCE_2_22: &str = ">=2.22";
+pub(crate) const SINCE_2_23: &str = ">=2.23";
+pub(crate) const SINCE_2_24: &str = ">=2.24";
+pub(crate) const SINCE_2_25: &str = ">=2.25";
+pub(crate) const BEFORE_2_25: &str = "<2.25";
+pub(crate) const FORCE_2_30_TO_2_67: &str = ">=2.30, <2.68";
+pub(crate) const SINCE_2_56: &str = ">=2.56";
+pub(crate) const SINCE_2_59: &str = ">=2.59";
+pub(crate) const SINCE_2_80: &str = ">=2.80";

@@ -143,6 +143,24 @@ pub enum Settle {
     Fail(String),
     /// The server disappears (delete finished).
     Remove,
+    /// Go on with task `task` for `polls` more GETs, then settle as `then` (a move's steps).
+    Next {
+        /// The next task state.
+        task: TaskState,
+        /// GETs it stays visible.
+        polls: u32,
+        /// What follows it.
+        then: Box<Settle>,
+    },
+    /// Land on compute host `host` (hypervisor `node`), then settle as `then` (a move's end).
+    OnHost {
+        /// The new compute host.
+        host: Arc<str>,
+        /// The new hypervisor hostname.
+        node: Arc<str>,
+        /// The state reached there.
+        then: Box<Settle>,
+    },
 }
 
 /// A transition that resolves after some more `GET /servers/{id}`.
@@ -320,6 +338,15 @@ impl Server {
                 true
             }
             Settle::Remove => false,
+            Settle::Next { task, polls, then } => {
+                self.begin(task, polls, *then, now);
+                true
+            }
+            Settle::OnHost { host, node, then } => {
+                self.host = Some(host);
+                self.hypervisor_hostname = Some(node);
+                self.settle(*then, now)
+            }
         }
     }
 }

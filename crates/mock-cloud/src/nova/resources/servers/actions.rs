@@ -79,6 +79,12 @@ pub fn run_action(
     if action == "evacuate" {
         return crate::nova::resources::services::evacuate(inner, ctx, id, args, now);
     }
+    // server moves: migrate, os-migrateLive
+    if let Some(response) =
+        crate::nova::resources::server_migrations::move_action(inner, ctx, id, action, args, now)?
+    {
+        return Ok(response);
+    }
     const KNOWN: &[&str] = &[
         "reboot",
         "os-start",
@@ -297,6 +303,7 @@ pub fn run_action(
                 Settle::To(VmState::Resized),
                 now,
             );
+            crate::nova::resources::server_migrations::resize_started(inner, ctx, id, now);
             Ok(accepted())
         }
         "confirmResize" => {
@@ -304,6 +311,7 @@ pub fn run_action(
             s.old_flavor = None;
             let back = s.pre_resize_state;
             s.settle(Settle::To(back), now);
+            crate::nova::resources::server_migrations::resize_confirmed(inner, id, now);
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         "revertResize" => {
@@ -318,6 +326,7 @@ pub fn run_action(
                 Settle::To(back),
                 now,
             );
+            crate::nova::resources::server_migrations::resize_reverted(inner, id, now);
             Ok(accepted())
         }
         "rebuild" => {

@@ -99,6 +99,14 @@ pub enum TaskState {
     Unshelving,
     /// `deleting`
     Deleting,
+    /// `resize_migrating` (resize and cold migration)
+    ResizeMigrating,
+    /// `resize_migrated`
+    ResizeMigrated,
+    /// `resize_finish`
+    ResizeFinish,
+    /// `migrating` (live migration)
+    Migrating,
 }
 
 impl TaskState {
@@ -124,6 +132,10 @@ impl TaskState {
             TaskState::ShelvingOffloading => "shelving_offloading",
             TaskState::Unshelving => "unshelving",
             TaskState::Deleting => "deleting",
+            TaskState::ResizeMigrating => "resize_migrating",
+            TaskState::ResizeMigrated => "resize_migrated",
+            TaskState::ResizeFinish => "resize_finish",
+            TaskState::Migrating => "migrating",
         }
     }
 }
@@ -165,11 +177,14 @@ pub fn status_of(vm: VmState, task: Option<TaskState>) -> &'static str {
             Some(T::RebootingHard) => "HARD_REBOOT",
             Some(T::Rebuilding) => "REBUILD",
             Some(T::ResizePrep) => "RESIZE",
+            Some(T::ResizeMigrating | T::ResizeMigrated | T::ResizeFinish) => "RESIZE",
+            Some(T::Migrating) => "MIGRATING",
             _ => "ACTIVE",
         },
         VmState::Building => "BUILD",
         VmState::Stopped => match task {
             Some(T::ResizePrep) => "RESIZE",
+            Some(T::ResizeMigrating | T::ResizeMigrated | T::ResizeFinish) => "RESIZE",
             Some(T::Rebuilding) => "REBUILD",
             _ => "SHUTOFF",
         },
@@ -177,7 +192,10 @@ pub fn status_of(vm: VmState, task: Option<TaskState>) -> &'static str {
             Some(T::ResizeReverting) => "REVERT_RESIZE",
             _ => "VERIFY_RESIZE",
         },
-        VmState::Paused => "PAUSED",
+        VmState::Paused => match task {
+            Some(T::Migrating) => "MIGRATING",
+            _ => "PAUSED",
+        },
         VmState::Suspended => "SUSPENDED",
         VmState::Rescued => "RESCUE",
         VmState::Error => match task {
@@ -261,6 +279,14 @@ mod tests {
         assert_eq!(
             status_of(VmState::Building, Some(TaskState::Spawning)),
             "BUILD"
+        );
+        assert_eq!(
+            status_of(VmState::Active, Some(TaskState::Migrating)),
+            "MIGRATING"
+        );
+        assert_eq!(
+            status_of(VmState::Stopped, Some(TaskState::ResizeMigrating)),
+            "RESIZE"
         );
     }
 
