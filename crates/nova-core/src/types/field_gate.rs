@@ -43,6 +43,10 @@ pub const ALL_GATE_REQUIREMENTS: &[&str] = &[
     SINCE_2_17,
     SINCE_2_26,
     SINCE_2_66,
+    SINCE_2_49,
+    SINCE_2_79,
+    SINCE_2_85,
+    SINCE_2_58,
 ];
 
 pub(crate) const PERSONALITY: &str = "<2.57";
@@ -67,3 +71,7 @@ pub(crate) const SINCE_2_77: &str = ">=2.77";
 pub(crate) const SINCE_2_90: &str = ">=2.90";
 pub(crate) const SINCE_2_91: &str = ">=2.91";
 pub(crate) const SINCE_2_104: &str = ">=2.104";
+pub(crate) const SINCE_2_49: &str = ">=2.49";
+pub(crate) const SINCE_2_79: &str = ">=2.79";
+pub(crate) const SINCE_2_85: &str = ">=2.85";
+pub(crate) const SINCE_2_58: &str = ">=2.58";
