@@ -15,7 +15,7 @@ use crate::output::Output;
 pub enum ConsoleCommand {
     /// Get a vnc console to a server.
     #[command(name = "get-vnc-console")]
-    GetVncConsole {
+    Vnc {
         /// Name or ID of server.
         server: String,
         /// Type of vnc console ("novnc" or "xvpvnc").
@@ -23,7 +23,7 @@ pub enum ConsoleCommand {
     },
     /// Get a spice console to a server.
     #[command(name = "get-spice-console")]
-    GetSpiceConsole {
+    Spice {
         /// Name or ID of server.
         server: String,
         /// Type of spice console ("spice-html5").
@@ -31,7 +31,7 @@ pub enum ConsoleCommand {
     },
     /// Get a rdp console to a server.
     #[command(name = "get-rdp-console")]
-    GetRdpConsole {
+    Rdp {
         /// Name or ID of server.
         server: String,
         /// Type of rdp console ("rdp-html5").
@@ -39,7 +39,7 @@ pub enum ConsoleCommand {
     },
     /// Get a serial console to a server.
     #[command(name = "get-serial-console")]
-    GetSerialConsole {
+    Serial {
         /// Type of serial console, default="serial".
         #[arg(long = "console-type", default_value = "serial")]
         console_type: String,
@@ -48,7 +48,7 @@ pub enum ConsoleCommand {
     },
     /// Get an MKS console to a server (2.8+).
     #[command(name = "get-mks-console")]
-    GetMksConsole {
+    Mks {
         /// Name or ID of server.
         server: String,
     },
@@ -72,7 +72,7 @@ pub async fn run(ctx: &Ctx, command: ConsoleCommand) -> CliResult<Output> {
     let compute = ctx.cloud.compute.as_ref();
     let consoles = compute.consoles();
     let console = match command {
-        ConsoleCommand::GetVncConsole {
+        ConsoleCommand::Vnc {
             server,
             console_type: kind,
         } => {
@@ -81,7 +81,7 @@ pub async fn run(ctx: &Ctx, command: ConsoleCommand) -> CliResult<Output> {
                 .vnc_console(&server.id, console_type(&kind))
                 .await?
         }
-        ConsoleCommand::GetSpiceConsole {
+        ConsoleCommand::Spice {
             server,
             console_type: kind,
         } => {
@@ -90,7 +90,7 @@ pub async fn run(ctx: &Ctx, command: ConsoleCommand) -> CliResult<Output> {
                 .spice_console(&server.id, console_type(&kind))
                 .await?
         }
-        ConsoleCommand::GetRdpConsole {
+        ConsoleCommand::Rdp {
             server,
             console_type: kind,
         } => {
@@ -99,7 +99,7 @@ pub async fn run(ctx: &Ctx, command: ConsoleCommand) -> CliResult<Output> {
                 .rdp_console(&server.id, console_type(&kind))
                 .await?
         }
-        ConsoleCommand::GetSerialConsole {
+        ConsoleCommand::Serial {
             console_type: kind,
             server,
         } => {
@@ -113,7 +113,7 @@ pub async fn run(ctx: &Ctx, command: ConsoleCommand) -> CliResult<Output> {
                 .serial_console(&server.id, ConsoleType::Serial)
                 .await?
         }
-        ConsoleCommand::GetMksConsole { server } => {
+        ConsoleCommand::Mks { server } => {
             let server = crate::resolve::server(compute, &server).await?;
             consoles.mks_console(&server.id).await?
         }
