@@ -233,3 +233,59 @@ pub fn router() -> axum::Router<SharedState> {
         .route("/servers/{server_id}/remote-consoles", post(create))
         .route("/os-console-auth-tokens/{token}", get(connect_info))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use serde_json::json;
+
+    use super::super::config::NovaConfig;
+    use super::super::model::Settle;
+    use super::super::store::NovaStore;
+    use super::*;
+    use crate::nova::ApiVersion;
+
+    fn ctx(minor: u16) -> NovaCtx {
+        NovaCtx {
+            version: ApiVersion(2, minor),
+            project_id: "demo".into(),
+            user_id: "demo".into(),
+            is_admin: false,
+            request_id: "req-1".into(),
+            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
+        }
+    }
+
+    #[test]
+    fn legacy_actions_answer_below_2_6_and_are_gone_from_2_6() {
+        let store = NovaStore::new(&NovaConfig::default());
+        let mut inner = store.lock();
+        let now = Utc::now();
+        let flavor = inner.flavors[0].clone();
+        let mut s = inner.new_server("c".into(), "demo".into(), "demo".into(), flavor, None, now);
+        s.settle(Settle::To(VmState::Active), now);
+        let id = s.id.clone();
+        inner.insert(s);
+        let args = json!({"type": "novnc"});
+        let answered = legacy_action(&mut inner, &ctx(5), &id, "os-getVNCConsole", &args, now)
+            .expect("2.5")
+            .expect("handled");
+        assert_eq!(answered.status(), axum::http::StatusCode::OK);
+        assert_eq!(inner.attachments.console_tokens.len(), 1);
+        let gone = legacy_action(&mut inner, &ctx(6), &id, "os-getVNCConsole", &args, now)
+            .expect_err("2.6");
+        assert_eq!(gone.status, axum::http::StatusCode::NOT_FOUND);
+        let wrong = legacy_action(
+            &mut inner,
+            &ctx(5),
+            &id,
+            "os-getSPICEConsole",
+            &json!({"type": "novnc"}),
+            now,
+        )
+        .expect_err("bad type");
+        assert_eq!(wrong.status, axum::http::StatusCode::BAD_REQUEST);
+        let other = legacy_action(&mut inner, &ctx(5), &id, "reboot", &args, now).expect("other");
+        assert!(other.is_none());
+    }
+}

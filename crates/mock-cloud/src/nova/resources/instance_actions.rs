@@ -213,6 +213,16 @@ fn event_view(e: &EventRecord, ctx: &NovaCtx) -> Value {
     Value::Object(m)
 }
 
+/// The `instanceAction` view of one action with its events (admins, or everyone from 2.51).
+pub fn show_view(action: &ActionRecord, server_id: &str, ctx: &NovaCtx) -> Value {
+    let mut m = action_view(action, server_id, ctx);
+    if ctx.is_admin || ctx.version.at_least(2, 51) {
+        let events: Vec<Value> = action.events.iter().map(|e| event_view(e, ctx)).collect();
+        m.insert("events".into(), Value::Array(events));
+    }
+    Value::Object(m)
+}
+
 /// The actions of server `id` the caller may read: a live server they can see, or (2.21+)
 /// the recorded actions of a deleted one of their project (any for admins).
 fn readable<'a>(inner: &'a Inner, ctx: &NovaCtx, id: &str) -> ApiResult<Vec<&'a ActionRecord>> {
@@ -343,12 +353,9 @@ async fn show(
             "Action {request_id} on instance {id} not found"
         )));
     };
-    let mut m = action_view(action, &id, &ctx);
-    if ctx.is_admin || ctx.version.at_least(2, 51) {
-        let events: Vec<Value> = action.events.iter().map(|e| event_view(e, &ctx)).collect();
-        m.insert("events".into(), Value::Array(events));
-    }
-    Ok(Json(json!({"instanceAction": m})))
+    Ok(Json(
+        json!({"instanceAction": show_view(action, &id, &ctx)}),
+    ))
 }
 
 /// The routes (paths relative to `/compute/v2.1`).
