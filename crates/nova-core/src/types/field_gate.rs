@@ -58,6 +58,10 @@ pub const ALL_GATE_REQUIREMENTS: &[&str] = &[
     SINCE_2_56,
     SINCE_2_59,
     SINCE_2_80,
+    SINCE_2_49,
+    SINCE_2_79,
+    SINCE_2_85,
+    SINCE_2_58,
 ];
 
 pub(crate) const PERSONALITY: &str = "<2.57";
@@ -100,3 +104,7 @@ pub(crate) const FORCE_2_30_TO_2_67: &str = ">=2.30, <2.68";
 pub(crate) const SINCE_2_56: &str = ">=2.56";
 pub(crate) const SINCE_2_59: &str = ">=2.59";
 pub(crate) const SINCE_2_80: &str = ">=2.80";
+pub(crate) const SINCE_2_49: &str = ">=2.49";
+pub(crate) const SINCE_2_79: &str = ">=2.79";
+pub(crate) const SINCE_2_85: &str = ">=2.85";
+pub(crate) const SINCE_2_58: &str = ">=2.58";

@@ -36,7 +36,10 @@ mod usage;
 
 #[allow(unused_imports)]
 pub use aggregate::*;
-pub use attachments::{FixedIp, InterfaceAttachment, VolumeAttachment};
+pub use attachments::{
+    AttachInterface, AttachVolume, FixedIp, InterfaceAttachment, UpdateVolumeAttachment,
+    VolumeAttachment,
+};
 pub use availability_zone::{AvailabilityZone, ZoneService, ZoneState};
 #[allow(unused_imports)]
 pub use console::*;

@@ -368,7 +368,9 @@ pub fn create_servers(
         if index == 0 {
             first_id = s.id.clone();
         }
+        let id = s.id.clone();
         inner.insert(s);
+        super::super::instance_actions::record(inner, ctx, &id, "create", now);
     }
 
     if return_reservation_id {

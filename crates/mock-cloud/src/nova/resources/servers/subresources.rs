@@ -8,11 +8,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 
-use crate::nova::NovaCtx;
+use crate::nova::{ApiVersion, NovaCtx};
 use crate::state::SharedState;
 
+use super::super::attachments;
 use super::super::error::{ApiError, ApiResult, parse_json};
-use super::super::model::Server;
+use super::super::model::{Address, Server, VolumeAttachment};
 use super::super::store::Inner;
 use super::super::validation::*;
 use super::actions::visible_server;
@@ -317,6 +318,21 @@ async fn password_clear(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// The `interfaceAttachment` view of one port (`tag` from 2.70).
+pub(crate) fn interface_view(a: &Address, v: ApiVersion) -> Value {
+    let mut m = json!({
+        "fixed_ips": [{"ip_address": a.addr, "subnet_id": "f8a6e8f8-c2ec-497c-9f23-da9616de54ef"}],
+        "mac_addr": a.mac,
+        "net_id": a.network_id,
+        "port_id": a.port_id,
+        "port_state": "ACTIVE",
+    });
+    if v.at_least(2, 70) {
+        m["tag"] = json!(a.tag);
+    }
+    m
+}
+
 /// GET /servers/{id}/os-interface
 async fn interfaces(
     State(st): State<SharedState>,
@@ -325,25 +341,45 @@ async fn interfaces(
 ) -> ApiResult<Json<Value>> {
     let mut inner = st.nova.lock();
     let s = visible_server(&mut inner, &ctx, &id)?;
-    let v = ctx.version;
     let items: Vec<Value> = s
         .addresses
         .iter()
-        .map(|a| {
-            let mut m = json!({
-                "fixed_ips": [{"ip_address": a.addr, "subnet_id": "f8a6e8f8-c2ec-497c-9f23-da9616de54ef"}],
-                "mac_addr": a.mac,
-                "net_id": a.network_id,
-                "port_id": a.port_id,
-                "port_state": "ACTIVE",
-            });
-            if v.at_least(2, 70) {
-                m["tag"] = json!(a.tag);
-            }
-            m
-        })
+        .map(|a| interface_view(a, ctx.version))
         .collect();
     Ok(Json(json!({"interfaceAttachments": items})))
+}
+
+/// The `volumeAttachment` view of one attachment: `tag` from 2.70,
+/// `delete_on_termination` from 2.79; `detail` (list and show) swaps `id` for
+/// `attachment_id` and `bdm_uuid` from 2.89, the attach response keeps `id`.
+pub(crate) fn volume_view(
+    server_id: &str,
+    a: &VolumeAttachment,
+    v: ApiVersion,
+    detail: bool,
+) -> Value {
+    let new_ids = detail && v.at_least(2, 89);
+    let mut m = Map::new();
+    m.insert("device".into(), json!(a.device));
+    if !new_ids {
+        m.insert("id".into(), json!(a.volume_id));
+    }
+    m.insert("serverId".into(), json!(server_id));
+    m.insert("volumeId".into(), json!(a.volume_id));
+    if v.at_least(2, 70) {
+        m.insert("tag".into(), json!(a.tag));
+    }
+    if v.at_least(2, 79) {
+        m.insert(
+            "delete_on_termination".into(),
+            json!(a.delete_on_termination),
+        );
+    }
+    if new_ids {
+        m.insert("attachment_id".into(), json!(a.attachment_id));
+        m.insert("bdm_uuid".into(), json!(a.bdm_uuid));
+    }
+    Value::Object(m)
 }
 
 /// GET /servers/{id}/os-volume_attachments
@@ -354,33 +390,10 @@ async fn volume_attachments(
 ) -> ApiResult<Json<Value>> {
     let mut inner = st.nova.lock();
     let s = visible_server(&mut inner, &ctx, &id)?;
-    let v = ctx.version;
     let items: Vec<Value> = s
         .volumes
         .iter()
-        .map(|a| {
-            let mut m = Map::new();
-            m.insert("device".into(), json!(a.device));
-            if !v.at_least(2, 89) {
-                m.insert("id".into(), json!(a.volume_id));
-            }
-            m.insert("serverId".into(), json!(s.id));
-            m.insert("volumeId".into(), json!(a.volume_id));
-            if v.at_least(2, 70) {
-                m.insert("tag".into(), json!(a.tag));
-            }
-            if v.at_least(2, 79) {
-                m.insert(
-                    "delete_on_termination".into(),
-                    json!(a.delete_on_termination),
-                );
-            }
-            if v.at_least(2, 89) {
-                m.insert("attachment_id".into(), json!(a.attachment_id));
-                m.insert("bdm_uuid".into(), json!(a.bdm_uuid));
-            }
-            Value::Object(m)
-        })
+        .map(|a| volume_view(&s.id, a, ctx.version, true))
         .collect();
     Ok(Json(json!({"volumeAttachments": items})))
 }
@@ -413,9 +426,12 @@ pub fn router() -> axum::Router<SharedState> {
             "/servers/{server_id}/os-server-password",
             get(password_show).delete(password_clear),
         )
-        .route("/servers/{server_id}/os-interface", get(interfaces))
+        .route(
+            "/servers/{server_id}/os-interface",
+            get(interfaces).post(attachments::attach_interface),
+        )
         .route(
             "/servers/{server_id}/os-volume_attachments",
-            get(volume_attachments),
+            get(volume_attachments).post(attachments::attach_volume),
         )
 }
