@@ -10,6 +10,7 @@ use crate::types::{
     CreateImage, CreateServer, CreateServerResult, InterfaceAttachment, Page, RebuildServer,
     Server, ServerAction, ServerQuery, UpdateServer, VolumeAttachment,
 };
+use crate::types::{CreateBackup, ServerSecurityGroup};
 use crate::{ApiResponse, Result};
 
 /// A stream of servers over all pages of a listing.
@@ -67,4 +68,28 @@ pub trait ServerApi: Send + Sync + std::fmt::Debug {
     async fn interfaces(&self, id: &str) -> Result<ApiResponse<Vec<InterfaceAttachment>>>;
     /// `GET /servers/{id}/os-volume_attachments`.
     async fn volume_attachments(&self, id: &str) -> Result<ApiResponse<Vec<VolumeAttachment>>>;
+    // --- Backups, passwords, security groups and floating IPs of a server ---
+    /// The `createBackup` action (every version): a rotated snapshot; returns the new image
+    /// id (from the body from 2.45, else the `Location` header).
+    async fn create_backup(&self, id: &str, request: &CreateBackup) -> Result<ApiResponse<String>>;
+    /// The `changePassword` action (every version): sets the guest's admin password.
+    async fn change_password(&self, id: &str, password: &SecretString) -> Result<ApiResponse<()>>;
+    /// `DELETE /servers/{id}/os-server-password` (every version): clears the encrypted
+    /// password the metadata service holds.
+    async fn clear_password(&self, id: &str) -> Result<ApiResponse<()>>;
+    /// `GET /servers/{id}/os-security-groups` (every version).
+    async fn security_groups(&self, id: &str) -> Result<ApiResponse<Vec<ServerSecurityGroup>>>;
+    /// The `addSecurityGroup` action (every version).
+    async fn add_security_group(&self, id: &str, name: &str) -> Result<ApiResponse<()>>;
+    /// The `removeSecurityGroup` action (every version).
+    async fn remove_security_group(&self, id: &str, name: &str) -> Result<ApiResponse<()>>;
+    /// The `addFloatingIp` action (2.1 - 2.43; removed in 2.44 with the proxy APIs).
+    async fn add_floating_ip(
+        &self,
+        id: &str,
+        address: &str,
+        fixed_address: Option<String>,
+    ) -> Result<ApiResponse<()>>;
+    /// The `removeFloatingIp` action (2.1 - 2.43; removed in 2.44 with the proxy APIs).
+    async fn remove_floating_ip(&self, id: &str, address: &str) -> Result<ApiResponse<()>>;
 }
