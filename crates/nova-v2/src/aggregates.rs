@@ -94,10 +94,7 @@ impl AggregateApi for AggregateManager {
 
     async fn update(&self, id: u64, request: &UpdateAggregate) -> Result<ApiResponse<Aggregate>> {
         if request.is_empty() {
-            return Err(invalid(
-                "aggregate",
-                "give a new name or availability zone",
-            ));
+            return Err(invalid("aggregate", "give a new name or availability zone"));
         }
         if let Some(name) = &request.name {
             check_name("name", name)?;
@@ -183,13 +180,20 @@ mod tests {
     #[tokio::test]
     async fn actions_post_novas_bodies_to_the_action_url() {
         let fake = FakeTransport::new();
-        fake.on(Method::POST, "os-aggregates/1/action", Reply::json(200, aggregate()));
+        fake.on(
+            Method::POST,
+            "os-aggregates/1/action",
+            Reply::json(200, aggregate()),
+        );
         let m = AggregateManager::new(fake.connection(2, 41));
         let a = m.add_host(1, "compute-0").await.expect("added").value;
         assert_eq!(a.host_list(), ["compute-0"]);
         assert_eq!(sent_body(&fake), json!({"add_host": {"host": "compute-0"}}));
         m.remove_host(1, "compute-0").await.expect("removed");
-        assert_eq!(sent_body(&fake), json!({"remove_host": {"host": "compute-0"}}));
+        assert_eq!(
+            sent_body(&fake),
+            json!({"remove_host": {"host": "compute-0"}})
+        );
         let items: BTreeMap<String, Option<String>> = [("k".to_owned(), None)].into();
         m.set_metadata(1, &items).await.expect("set");
         assert_eq!(
@@ -210,13 +214,20 @@ mod tests {
     #[tokio::test]
     async fn cache_images_needs_2_81_and_sends_the_cache_list() {
         let fake = FakeTransport::new();
-        fake.on(Method::POST, "os-aggregates/1/images", Reply::json(202, Value::Null));
+        fake.on(
+            Method::POST,
+            "os-aggregates/1/images",
+            Reply::json(202, Value::Null),
+        );
         let images = vec!["70a599e0-31e7-49b7-b260-868f441e862b".to_owned()];
         let error = AggregateManager::new(fake.connection(2, 80))
             .cache_images(1, &images)
             .await
             .expect_err("2.80");
-        assert!(matches!(error, Error::VersionNotSupported { .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
         assert!(fake.requests().is_empty());
         let m = AggregateManager::new(fake.connection(2, 81));
         m.cache_images(1, &images).await.expect("cached");
@@ -234,7 +245,11 @@ mod tests {
     async fn create_and_update_send_the_aggregate_object() {
         let fake = FakeTransport::new();
         fake.on(Method::POST, "os-aggregates", Reply::json(200, aggregate()));
-        fake.on(Method::PUT, "os-aggregates/1", Reply::json(200, aggregate()));
+        fake.on(
+            Method::PUT,
+            "os-aggregates/1",
+            Reply::json(200, aggregate()),
+        );
         let m = AggregateManager::new(fake.connection(2, 1));
         m.create(&CreateAggregate::new("agg").availability_zone("london"))
             .await
@@ -250,7 +265,10 @@ mod tests {
             sent_body(&fake),
             json!({"aggregate": {"availability_zone": "paris"}})
         );
-        let error = m.create(&CreateAggregate::new("")).await.expect_err("no name");
+        let error = m
+            .create(&CreateAggregate::new(""))
+            .await
+            .expect_err("no name");
         assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
         assert_eq!(fake.requests().len(), 2);
     }

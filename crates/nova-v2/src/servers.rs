@@ -17,12 +17,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::body;
-use nova_core::types::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
-use secrecy::ExposeSecret;
 use crate::find::{is_not_found, unique_by_name};
 use crate::gate::{check_fields, check_operation};
 use crate::pagination::{all_servers, bounded_servers};
 use crate::path::{encode, with_query};
+use nova_core::types::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
+use secrecy::ExposeSecret;
 
 /// Servers over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -579,7 +579,11 @@ mod admin_action_tests {
     #[tokio::test]
     async fn floating_ip_actions_stop_at_2_44_without_sending() {
         let fake = FakeTransport::new();
-        fake.on(Method::POST, "servers/s1/action", Reply::json(202, json!({})));
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
         let old = ServerManager::new(fake.connection(2, 43));
         old.add_floating_ip("s1", "172.24.4.10", Some("10.0.0.3".into()))
             .await
@@ -588,7 +592,9 @@ mod admin_action_tests {
             sent_body(&fake),
             json!({"addFloatingIp": {"address": "172.24.4.10", "fixed_address": "10.0.0.3"}})
         );
-        old.remove_floating_ip("s1", "172.24.4.10").await.expect("removed");
+        old.remove_floating_ip("s1", "172.24.4.10")
+            .await
+            .expect("removed");
         assert_eq!(
             sent_body(&fake),
             json!({"removeFloatingIp": {"address": "172.24.4.10"}})
@@ -598,23 +604,46 @@ mod admin_action_tests {
             .add_floating_ip("s1", "172.24.4.10", None)
             .await
             .expect_err("2.44");
-        assert!(matches!(error, Error::VersionNotSupported { .. }), "{error:?}");
-        let error = new.remove_floating_ip("s1", "172.24.4.10").await.expect_err("2.44");
-        assert!(matches!(error, Error::VersionNotSupported { .. }), "{error:?}");
-        let error = old.add_floating_ip("s1", "not-an-ip", None).await.expect_err("bad ip");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = new
+            .remove_floating_ip("s1", "172.24.4.10")
+            .await
+            .expect_err("2.44");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = old
+            .add_floating_ip("s1", "not-an-ip", None)
+            .await
+            .expect_err("bad ip");
         assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
-        assert_eq!(fake.requests().len(), 2, "only the two 2.43 calls were sent");
+        assert_eq!(
+            fake.requests().len(),
+            2,
+            "only the two 2.43 calls were sent"
+        );
     }
 
     #[tokio::test]
     async fn password_and_security_group_calls_send_novas_shapes() {
         let fake = FakeTransport::new();
-        fake.on(Method::POST, "servers/s1/action", Reply::json(202, json!({})));
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
         fake.on(
             Method::GET,
             "servers/s1/os-security-groups",
-            Reply::json(200, json!({"security_groups": [{"id": "g", "name": "default",
-                "description": "default", "tenant_id": "p", "rules": []}]})),
+            Reply::json(
+                200,
+                json!({"security_groups": [{"id": "g", "name": "default",
+                "description": "default", "tenant_id": "p", "rules": []}]}),
+            ),
         );
         fake.on(
             Method::DELETE,
@@ -625,11 +654,20 @@ mod admin_action_tests {
         m.change_password("s1", &SecretString::from("foo".to_owned()))
             .await
             .expect("changed");
-        assert_eq!(sent_body(&fake), json!({"changePassword": {"adminPass": "foo"}}));
+        assert_eq!(
+            sent_body(&fake),
+            json!({"changePassword": {"adminPass": "foo"}})
+        );
         m.add_security_group("s1", "web").await.expect("added");
-        assert_eq!(sent_body(&fake), json!({"addSecurityGroup": {"name": "web"}}));
+        assert_eq!(
+            sent_body(&fake),
+            json!({"addSecurityGroup": {"name": "web"}})
+        );
         m.remove_security_group("s1", "web").await.expect("removed");
-        assert_eq!(sent_body(&fake), json!({"removeSecurityGroup": {"name": "web"}}));
+        assert_eq!(
+            sent_body(&fake),
+            json!({"removeSecurityGroup": {"name": "web"}})
+        );
         let groups = m.security_groups("s1").await.expect("listed").value;
         assert_eq!(groups[0].name, "default");
         m.clear_password("s1").await.expect("cleared");
@@ -643,17 +681,28 @@ mod admin_action_tests {
     #[tokio::test]
     async fn trigger_crash_dump_needs_2_17_and_restore_sends_null() {
         let fake = FakeTransport::new();
-        fake.on(Method::POST, "servers/s1/action", Reply::json(202, json!({})));
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
         let error = ServerManager::new(fake.connection(2, 16))
             .action("s1", &ServerAction::TriggerCrashDump)
             .await
             .expect_err("2.16");
-        assert!(matches!(error, Error::VersionNotSupported { .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
         assert!(fake.requests().is_empty());
         let m = ServerManager::new(fake.connection(2, 17));
-        m.action("s1", &ServerAction::TriggerCrashDump).await.expect("dumped");
+        m.action("s1", &ServerAction::TriggerCrashDump)
+            .await
+            .expect("dumped");
         assert_eq!(sent_body(&fake), json!({"trigger_crash_dump": null}));
-        m.action("s1", &ServerAction::Restore).await.expect("restored");
+        m.action("s1", &ServerAction::Restore)
+            .await
+            .expect("restored");
         assert_eq!(sent_body(&fake), json!({"restore": null}));
         assert_eq!(fake.requests().len(), 2);
     }

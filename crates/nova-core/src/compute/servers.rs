@@ -6,11 +6,11 @@ use async_trait::async_trait;
 use futures::stream::BoxStream;
 use secrecy::SecretString;
 
+use crate::types::{CreateBackup, ServerSecurityGroup};
 use crate::types::{
     CreateImage, CreateServer, CreateServerResult, InterfaceAttachment, Page, RebuildServer,
     Server, ServerAction, ServerQuery, UpdateServer, VolumeAttachment,
 };
-use crate::types::{CreateBackup, ServerSecurityGroup};
 use crate::{ApiResponse, Result};
 
 /// A stream of servers over all pages of a listing.

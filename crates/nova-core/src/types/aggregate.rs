@@ -180,14 +180,14 @@ pub(crate) fn check_sample(key: &str, inner: &serde_json::Value, minor: u32, fil
     };
     match key {
         "aggregate" => {
-            let a: Aggregate = serde_json::from_value(inner.clone())
-                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let a: Aggregate =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
             check(&a);
             true
         }
         "aggregates" => {
-            let list: Vec<Aggregate> = serde_json::from_value(inner.clone())
-                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let list: Vec<Aggregate> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert!(!list.is_empty(), "{file}: empty list");
             list.iter().for_each(check);
             true
@@ -225,8 +225,11 @@ mod tests {
             serde_json::json!({"aggregate": {"name": "newname"}})
         );
         assert!(UpdateAggregate::new().is_empty());
-        let items: BTreeMap<String, Option<String>> =
-            [("key".to_owned(), Some("value".to_owned())), ("gone".to_owned(), None)].into();
+        let items: BTreeMap<String, Option<String>> = [
+            ("key".to_owned(), Some("value".to_owned())),
+            ("gone".to_owned(), None),
+        ]
+        .into();
         assert_eq!(
             aggregate_metadata_body(&items),
             serde_json::json!({"set_metadata": {"metadata": {"key": "value", "gone": null}}})

@@ -252,7 +252,9 @@ mod admin_action_tests {
             serde_json::json!({"createBackup": {"name": "Backup 1", "backup_type": "daily",
                 "rotation": 1}})
         );
-        let with_meta = CreateBackup::new("b", "weekly", 0).metadata("k", "v").to_body();
+        let with_meta = CreateBackup::new("b", "weekly", 0)
+            .metadata("k", "v")
+            .to_body();
         assert_eq!(with_meta["createBackup"]["metadata"]["k"], "v");
         assert_eq!(with_meta["createBackup"]["rotation"], 0);
     }
