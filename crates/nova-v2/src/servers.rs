@@ -479,6 +479,35 @@ impl ServerApi for ServerManager {
         let body = serde_json::json!({"removeFloatingIp": {"address": address}});
         Ok(unit(self.post_action(id, &body).await?))
     }
+
+    async fn rescue(
+        &self,
+        id: &str,
+        admin_pass: Option<SecretString>,
+        image_ref: Option<String>,
+    ) -> Result<ApiResponse<SecretString>> {
+        let action = ServerAction::Rescue {
+            admin_pass,
+            image_ref,
+        };
+        let resp = self
+            .conn
+            .post::<Value, RescueBody>(
+                &format!("{}/action", server_path(id)),
+                &body::server_action(&action),
+            )
+            .await?;
+        Ok(resp.map(|b| {
+            b.admin_pass
+                .unwrap_or_else(|| SecretString::from(String::new()))
+        }))
+    }
+}
+
+#[derive(Deserialize)]
+struct RescueBody {
+    #[serde(rename = "adminPass", default)]
+    admin_pass: Option<SecretString>,
 }
 
 #[derive(Deserialize)]
@@ -704,6 +733,21 @@ mod admin_action_tests {
             .await
             .expect("restored");
         assert_eq!(sent_body(&fake), json!({"restore": null}));
-        assert_eq!(fake.requests().len(), 2);
+        fake.on(
+            Method::POST,
+            "servers/s2/action",
+            Reply::json(200, json!({"adminPass": "MySecretPass"})),
+        );
+        let pass = m
+            .rescue("s2", None, Some("img".into()))
+            .await
+            .expect("rescued")
+            .value;
+        assert_eq!(pass.expose_secret(), "MySecretPass");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"rescue": {"rescue_image_ref": "img"}})
+        );
+        assert_eq!(fake.requests().len(), 3);
     }
 }

@@ -92,4 +92,12 @@ pub trait ServerApi: Send + Sync + std::fmt::Debug {
     ) -> Result<ApiResponse<()>>;
     /// The `removeFloatingIp` action (2.1 - 2.43; removed in 2.44 with the proxy APIs).
     async fn remove_floating_ip(&self, id: &str, address: &str) -> Result<ApiResponse<()>>;
+    /// The `rescue` action (every version) returning the rescue `adminPass` (the one given,
+    /// or the one Nova generated); `rescue_image_ref` picks the rescue image.
+    async fn rescue(
+        &self,
+        id: &str,
+        admin_pass: Option<SecretString>,
+        image_ref: Option<String>,
+    ) -> Result<ApiResponse<SecretString>>;
 }
