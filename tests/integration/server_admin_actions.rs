@@ -135,6 +135,19 @@ async fn restore_refuses_an_active_server_and_revives_a_soft_deleted_one() {
         .expect("restored");
     let server = soft_client.servers().get(&id).await.expect("get").value;
     assert_eq!(server.status, ServerStatus::Active);
+
+    // Soft-deleted again, then force-deleted: gone for good.
+    soft_client.servers().delete(&id).await.expect("deleted");
+    soft_client
+        .servers()
+        .action(&id, &ServerAction::ForceDelete)
+        .await
+        .expect("force-deleted");
+    soft_client
+        .servers()
+        .wait_for_delete(&id, &wait_options())
+        .await
+        .expect("gone");
 }
 
 #[tokio::test]

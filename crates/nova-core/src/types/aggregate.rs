@@ -192,7 +192,8 @@ pub(crate) fn check_sample(key: &str, inner: &serde_json::Value, minor: u32, fil
             list.iter().for_each(check);
             true
         }
-        _ => false,
+        // The server password and security group listings have no hook of their own.
+        _ => super::server_action::check_admin_sample(key, inner, file),
     }
 }
 

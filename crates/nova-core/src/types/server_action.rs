@@ -220,8 +220,9 @@ pub const FLOATING_IP_ACTIONS: &str = "<2.44";
 /// A security group as `GET /servers/{id}/os-security-groups` lists it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerSecurityGroup {
-    /// The group id.
-    #[serde(default, deserialize_with = "super::string_enum::null_as_default")]
+    /// The group id (a UUID with Neutron; an integer from old nova-network clouds, kept
+    /// as its decimal text).
+    #[serde(default, deserialize_with = "id_text")]
     pub id: String,
     /// The group name.
     #[serde(default, deserialize_with = "super::string_enum::null_as_default")]
@@ -238,6 +239,52 @@ pub struct ServerSecurityGroup {
     /// Fields this client does not know.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A string, or a number as its text; `null` or another shape is empty.
+fn id_text<'de, D>(d: D) -> Result<String, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    })
+}
+
+/// Checks the reference samples of a server's password and security group listing: `true`
+/// when `key` was one of them (and the sample passed).
+#[cfg(test)]
+pub(crate) fn check_admin_sample(key: &str, inner: &serde_json::Value, file: &str) -> bool {
+    match key {
+        "password" => {
+            let text = inner
+                .as_str()
+                .unwrap_or_else(|| panic!("{file}: password text"));
+            assert!(!text.is_empty(), "{file}: password");
+            true
+        }
+        "security_groups" => {
+            let groups: Vec<ServerSecurityGroup> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!groups.is_empty(), "{file}: groups");
+            for g in &groups {
+                assert!(
+                    !g.id.is_empty() && !g.name.is_empty(),
+                    "{file}: id and name"
+                );
+                assert!(
+                    g.extra.is_empty(),
+                    "{file}: untyped group fields {:?}",
+                    g.extra.keys().collect::<Vec<_>>()
+                );
+            }
+            true
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -262,8 +309,9 @@ mod admin_action_tests {
     #[test]
     fn security_group_listing_is_tolerant() {
         let g: ServerSecurityGroup = serde_json::from_value(serde_json::json!({
-            "id": "1", "name": "default", "description": null, "rules": null, "new": 1}))
+            "id": 1, "name": "default", "description": null, "rules": null, "new": 1}))
         .expect("group");
+        assert_eq!(g.id, "1");
         assert_eq!(g.name, "default");
         assert!(g.description.is_none() && g.rules.is_empty());
         assert_eq!(g.extra.len(), 1);

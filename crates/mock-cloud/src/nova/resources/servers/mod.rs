@@ -127,7 +127,7 @@ pub async fn delete(
     if s.locked && !ctx.is_admin {
         return Err(ApiError::conflict(format!("Instance {id} is locked")));
     }
-    if soft {
+    if soft && s.vm_state != state::VmState::SoftDeleted {
         actions::soft_delete(s, now);
     } else {
         actions::start_delete(s, now);
