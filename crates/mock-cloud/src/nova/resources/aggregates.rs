@@ -432,3 +432,83 @@ pub fn router() -> axum::Router<SharedState> {
         .route("/os-aggregates/{id}/action", post(action))
         .route("/os-aggregates/{id}/images", post(cache_images))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::nova::ApiVersion;
+
+    fn ctx(minor: u16) -> NovaCtx {
+        NovaCtx {
+            version: ApiVersion(2, minor),
+            project_id: "admin".into(),
+            user_id: "admin".into(),
+            is_admin: true,
+            request_id: "req-0".into(),
+            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
+        }
+    }
+
+    fn sample_keys(rel: &str, key: &str) -> BTreeSet<String> {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/openstack-reference/nova/os-aggregates")
+            .join(rel);
+        let text = std::fs::read_to_string(&path).expect("sample");
+        let value: Value = serde_json::from_str(&text).expect("json");
+        value[key]
+            .as_object()
+            .expect("object")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    fn keys(view: &Value) -> BTreeSet<String> {
+        view.as_object().expect("object").keys().cloned().collect()
+    }
+
+    #[test]
+    fn views_have_the_sample_keys_at_each_version() {
+        let record = AggregateRecord {
+            id: 1,
+            uuid: "6ba28ba7-f29b-45cc-a30b-6e3a40c2fb14".into(),
+            name: "name".into(),
+            hosts: vec!["compute-0".into()],
+            metadata: [("availability_zone".to_string(), "london".to_string())].into(),
+            created_at: Utc::now(),
+            updated_at: None,
+        };
+        assert_eq!(
+            keys(&aggregate_view(&record, &ctx(1), true)),
+            sample_keys("aggregates-add-host-post-resp.json", "aggregate")
+        );
+        assert_eq!(
+            keys(&aggregate_view(&record, &ctx(41), false)),
+            sample_keys("v2.41/aggregate-post-resp.json", "aggregate"),
+            "the create answer has no hosts nor metadata"
+        );
+        assert_eq!(
+            keys(&aggregate_view(&record, &ctx(81), true)),
+            sample_keys("v2.81/aggregates-get-resp.json", "aggregate")
+        );
+        let view = aggregate_view(&record, &ctx(41), true);
+        assert_eq!(view["availability_zone"], "london");
+        assert_eq!(view["updated_at"], Value::Null);
+    }
+
+    #[test]
+    fn bodies_are_validated_like_novas_schema() {
+        let missing = json!({"aggregate": {"availability_zone": "x"}});
+        let error = validate_aggregate_body(&missing, true).expect_err("no name");
+        assert!(error.contains("'name' is a required property"), "{error}");
+        let empty = json!({"aggregate": {}});
+        let error = validate_aggregate_body(&empty, false).expect_err("nothing to update");
+        assert!(error.contains("does not have enough properties"), "{error}");
+        let extra = json!({"aggregate": {"name": "a", "hosts": []}});
+        assert!(validate_aggregate_body(&extra, true).is_err());
+        let null_zone = json!({"aggregate": {"name": "a", "availability_zone": null}});
+        assert!(validate_aggregate_body(&null_zone, true).is_ok());
+    }
+}
