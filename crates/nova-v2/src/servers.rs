@@ -21,6 +21,8 @@ use crate::find::{is_not_found, unique_by_name};
 use crate::gate::{check_fields, check_operation};
 use crate::pagination::{all_servers, bounded_servers};
 use crate::path::{encode, with_query};
+use nova_core::types::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
+use secrecy::ExposeSecret;
 
 /// Servers over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -445,5 +447,339 @@ impl ServerApi for ServerManager {
                 .unwrap_or_default()
         };
         Ok(resp.map(|_| result))
+    }
+
+    // --- Backups, passwords, security groups and floating IPs of a server ---
+    async fn create_backup(&self, id: &str, request: &CreateBackup) -> Result<ApiResponse<String>> {
+        if request.name.trim().is_empty() {
+            return Err(invalid("name", "a backup needs a name"));
+        }
+        if request.backup_type.trim().is_empty() {
+            return Err(invalid("backup_type", "a backup needs a type, e.g. daily"));
+        }
+        let resp = self.post_action(id, &request.to_body()).await?;
+        image_id_of(resp, "createBackup")
+    }
+
+    async fn change_password(&self, id: &str, password: &SecretString) -> Result<ApiResponse<()>> {
+        let body = serde_json::json!({"changePassword": {"adminPass": password.expose_secret()}});
+        Ok(unit(self.post_action(id, &body).await?))
+    }
+
+    async fn clear_password(&self, id: &str) -> Result<ApiResponse<()>> {
+        let path = format!("{}/os-server-password", server_path(id));
+        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+    }
+
+    async fn security_groups(&self, id: &str) -> Result<ApiResponse<Vec<ServerSecurityGroup>>> {
+        let resp = self
+            .conn
+            .get::<SecurityGroupsBody>(&format!("{}/os-security-groups", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| b.security_groups))
+    }
+
+    async fn add_security_group(&self, id: &str, name: &str) -> Result<ApiResponse<()>> {
+        security_group_action(self, id, "addSecurityGroup", name).await
+    }
+
+    async fn remove_security_group(&self, id: &str, name: &str) -> Result<ApiResponse<()>> {
+        security_group_action(self, id, "removeSecurityGroup", name).await
+    }
+
+    async fn add_floating_ip(
+        &self,
+        id: &str,
+        address: &str,
+        fixed_address: Option<String>,
+    ) -> Result<ApiResponse<()>> {
+        check_operation(&self.conn, "addFloatingIp", FLOATING_IP_ACTIONS)?;
+        check_ip("address", address)?;
+        let mut args = serde_json::Map::new();
+        args.insert("address".into(), address.into());
+        if let Some(fixed) = fixed_address {
+            check_ip("fixed_address", &fixed)?;
+            args.insert("fixed_address".into(), fixed.into());
+        }
+        let body = serde_json::json!({ "addFloatingIp": args });
+        Ok(unit(self.post_action(id, &body).await?))
+    }
+
+    async fn remove_floating_ip(&self, id: &str, address: &str) -> Result<ApiResponse<()>> {
+        check_operation(&self.conn, "removeFloatingIp", FLOATING_IP_ACTIONS)?;
+        check_ip("address", address)?;
+        let body = serde_json::json!({"removeFloatingIp": {"address": address}});
+        Ok(unit(self.post_action(id, &body).await?))
+    }
+
+    async fn rescue(
+        &self,
+        id: &str,
+        admin_pass: Option<SecretString>,
+        image_ref: Option<String>,
+    ) -> Result<ApiResponse<SecretString>> {
+        let action = ServerAction::Rescue {
+            admin_pass,
+            image_ref,
+        };
+        let resp = self
+            .conn
+            .post::<Value, RescueBody>(
+                &format!("{}/action", server_path(id)),
+                &body::server_action(&action),
+            )
+            .await?;
+        Ok(resp.map(|b| {
+            b.admin_pass
+                .unwrap_or_else(|| SecretString::from(String::new()))
+        }))
+    }
+}
+
+#[derive(Deserialize)]
+struct RescueBody {
+    #[serde(rename = "adminPass", default)]
+    admin_pass: Option<SecretString>,
+}
+
+#[derive(Deserialize)]
+struct SecurityGroupsBody {
+    #[serde(default)]
+    security_groups: Vec<ServerSecurityGroup>,
+}
+
+fn invalid(field: &str, reason: &str) -> Error {
+    Error::InvalidInput {
+        field: field.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn check_ip(field: &str, text: &str) -> Result<()> {
+    text.parse::<std::net::IpAddr>()
+        .map(|_| ())
+        .map_err(|_| invalid(field, &format!("{text:?} is not an IP address")))
+}
+
+async fn security_group_action(
+    manager: &ServerManager,
+    id: &str,
+    action: &str,
+    name: &str,
+) -> Result<ApiResponse<()>> {
+    if name.trim().is_empty() {
+        return Err(invalid("name", "a security group name is required"));
+    }
+    let body = serde_json::json!({ action: { "name": name } });
+    Ok(unit(manager.post_action(id, &body).await?))
+}
+
+/// The image id of a `createImage`/`createBackup` answer: the body from 2.45, else the
+/// `Location` header.
+fn image_id_of(resp: ApiResponse<nova_core::RawBody>, what: &str) -> Result<ApiResponse<String>> {
+    let from_body = serde_json::from_slice::<ImageIdBody>(resp.value.bytes())
+        .ok()
+        .map(|b| b.image_id);
+    let from_location = resp
+        .location()
+        .and_then(|loc| loc.trim_end_matches('/').rsplit('/').next())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    match from_body.or(from_location) {
+        Some(image_id) => Ok(resp.map(|_| image_id)),
+        None => Err(Error::Decode {
+            what: format!("{what} answer (image_id body or Location header)"),
+            request_id: resp.request_id.clone(),
+            snippet: String::from_utf8_lossy(resp.value.bytes())
+                .chars()
+                .take(200)
+                .collect(),
+            source: "neither an image_id in the body nor a Location header".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod admin_action_tests {
+    use super::*;
+    use crate::fake_transport::{FakeTransport, Reply};
+    use serde_json::json;
+
+    fn sent_body(fake: &FakeTransport) -> Value {
+        let request = fake.requests().pop().expect("a request");
+        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
+    }
+
+    #[tokio::test]
+    async fn create_backup_reads_the_body_from_2_45_and_the_location_before() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({"image_id": "img-9"})),
+        );
+        let request = CreateBackup::new("Backup 1", "daily", 1);
+        let id = ServerManager::new(fake.connection(2, 45))
+            .create_backup("s1", &request)
+            .await
+            .expect("backup")
+            .value;
+        assert_eq!(id, "img-9");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"createBackup": {"name": "Backup 1", "backup_type": "daily", "rotation": 1}})
+        );
+        let error = ServerManager::new(fake.connection(2, 45))
+            .create_backup("s1", &CreateBackup::new(" ", "daily", 1))
+            .await
+            .expect_err("no name");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert_eq!(fake.requests().len(), 1, "the nameless backup was not sent");
+    }
+
+    #[tokio::test]
+    async fn floating_ip_actions_stop_at_2_44_without_sending() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
+        let old = ServerManager::new(fake.connection(2, 43));
+        old.add_floating_ip("s1", "172.24.4.10", Some("10.0.0.3".into()))
+            .await
+            .expect("added");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"addFloatingIp": {"address": "172.24.4.10", "fixed_address": "10.0.0.3"}})
+        );
+        old.remove_floating_ip("s1", "172.24.4.10")
+            .await
+            .expect("removed");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"removeFloatingIp": {"address": "172.24.4.10"}})
+        );
+        let new = ServerManager::new(fake.connection(2, 44));
+        let error = new
+            .add_floating_ip("s1", "172.24.4.10", None)
+            .await
+            .expect_err("2.44");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = new
+            .remove_floating_ip("s1", "172.24.4.10")
+            .await
+            .expect_err("2.44");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = old
+            .add_floating_ip("s1", "not-an-ip", None)
+            .await
+            .expect_err("bad ip");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert_eq!(
+            fake.requests().len(),
+            2,
+            "only the two 2.43 calls were sent"
+        );
+    }
+
+    #[tokio::test]
+    async fn password_and_security_group_calls_send_novas_shapes() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
+        fake.on(
+            Method::GET,
+            "servers/s1/os-security-groups",
+            Reply::json(
+                200,
+                json!({"security_groups": [{"id": "g", "name": "default",
+                "description": "default", "tenant_id": "p", "rules": []}]}),
+            ),
+        );
+        fake.on(
+            Method::DELETE,
+            "servers/s1/os-server-password",
+            Reply::json(204, json!({})),
+        );
+        let m = ServerManager::new(fake.connection(2, 1));
+        m.change_password("s1", &SecretString::from("foo".to_owned()))
+            .await
+            .expect("changed");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"changePassword": {"adminPass": "foo"}})
+        );
+        m.add_security_group("s1", "web").await.expect("added");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"addSecurityGroup": {"name": "web"}})
+        );
+        m.remove_security_group("s1", "web").await.expect("removed");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"removeSecurityGroup": {"name": "web"}})
+        );
+        let groups = m.security_groups("s1").await.expect("listed").value;
+        assert_eq!(groups[0].name, "default");
+        m.clear_password("s1").await.expect("cleared");
+        let last = fake.requests().pop().expect("sent");
+        assert_eq!(last.method, Method::DELETE);
+        assert_eq!(last.path, "servers/s1/os-server-password");
+        let error = m.add_security_group("s1", "").await.expect_err("no name");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn trigger_crash_dump_needs_2_17_and_restore_sends_null() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
+        let error = ServerManager::new(fake.connection(2, 16))
+            .action("s1", &ServerAction::TriggerCrashDump)
+            .await
+            .expect_err("2.16");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
+        assert!(fake.requests().is_empty());
+        let m = ServerManager::new(fake.connection(2, 17));
+        m.action("s1", &ServerAction::TriggerCrashDump)
+            .await
+            .expect("dumped");
+        assert_eq!(sent_body(&fake), json!({"trigger_crash_dump": null}));
+        m.action("s1", &ServerAction::Restore)
+            .await
+            .expect("restored");
+        assert_eq!(sent_body(&fake), json!({"restore": null}));
+        fake.on(
+            Method::POST,
+            "servers/s2/action",
+            Reply::json(200, json!({"adminPass": "MySecretPass"})),
+        );
+        let pass = m
+            .rescue("s2", None, Some("img".into()))
+            .await
+            .expect("rescued")
+            .value;
+        assert_eq!(pass.expose_secret(), "MySecretPass");
+        assert_eq!(
+            sent_body(&fake),
+            json!({"rescue": {"rescue_image_ref": "img"}})
+        );
+        assert_eq!(fake.requests().len(), 3);
     }
 }

@@ -1,16 +1,323 @@
-//! More server actions: restore, trigger-crash-dump, backup, set-password, security groups, floating IPs, passwords.
+//! More server actions: restore, trigger-crash-dump, backup, set-password, security groups
+//! and the server password (get-password, clear-password).
+//!
+//! `set-password` never takes the password from the command line: it prompts twice without
+//! echo on a terminal (as novaclient's `getpass`), else reads one line from standard input.
+//! `get-password <server> <private-key>` decrypts like novaclient: base64-decode, then the
+//! `openssl` binary with the RSA private key.
+
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Subcommand;
+use nova_v2::{CreateBackup, ServerAction};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
 
 use super::Ctx;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult, ErrorKind};
 use crate::output::Output;
 
-/// More server actions: restore, trigger-crash-dump, backup, set-password, security groups, floating IPs, passwords.
+/// More server actions: restore, trigger-crash-dump, backup, set-password, security groups,
+/// passwords.
 #[derive(Debug, Subcommand)]
-pub enum ServerAdminCommand {}
+pub enum ServerAdminCommand {
+    /// Restore a soft-deleted server.
+    #[command(name = "restore")]
+    Restore {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Trigger crash dump in an instance (2.17+).
+    #[command(name = "trigger-crash-dump")]
+    TriggerCrashDump {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Backup a server by creating a 'backup' type snapshot.
+    #[command(name = "backup")]
+    Backup {
+        /// Name or ID of server.
+        server: String,
+        /// Name of the backup image.
+        name: String,
+        /// The backup type, like "daily" or "weekly".
+        #[arg(value_name = "backup-type")]
+        backup_type: String,
+        /// Int parameter representing how many backups to keep around.
+        rotation: u32,
+    },
+    /// Change the admin password for a server (prompted for, never on the command line).
+    #[command(name = "set-password")]
+    SetPassword {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Add a Security Group to a server.
+    #[command(name = "add-secgroup")]
+    AddSecgroup {
+        /// Name or ID of server.
+        server: String,
+        /// Name of Security Group.
+        secgroup: String,
+    },
+    /// Remove a Security Group from a server.
+    #[command(name = "remove-secgroup")]
+    RemoveSecgroup {
+        /// Name or ID of server.
+        server: String,
+        /// Name of Security Group.
+        secgroup: String,
+    },
+    /// List Security Group(s) of a server.
+    #[command(name = "list-secgroup")]
+    ListSecgroup {
+        /// Name or ID of server.
+        server: String,
+    },
+    /// Get the admin password for a server (encrypted unless a private key is given).
+    #[command(name = "get-password")]
+    GetPassword {
+        /// Name or ID of server.
+        server: String,
+        /// Private key (used locally to decrypt password, needs the openssl binary).
+        #[arg(value_name = "private-key")]
+        private_key: Option<std::path::PathBuf>,
+    },
+    /// Clear the admin password for a server from the metadata server. This action does
+    /// not actually change the instance server password.
+    #[command(name = "clear-password")]
+    ClearPassword {
+        /// Name or ID of server.
+        server: String,
+    },
+}
 
 /// Runs one of these commands.
-pub async fn run(_ctx: &Ctx, command: ServerAdminCommand) -> CliResult<Output> {
-    match command {}
+pub async fn run(ctx: &Ctx, command: ServerAdminCommand) -> CliResult<Output> {
+    let compute = ctx.cloud.compute.as_ref();
+    let servers = compute.servers();
+    let find = |name: String| async move { crate::resolve::server(compute, &name).await };
+    match command {
+        ServerAdminCommand::Restore { server } => {
+            let server = find(server).await?;
+            servers.action(&server.id, &ServerAction::Restore).await?;
+            Ok(Output::Nothing)
+        }
+        ServerAdminCommand::TriggerCrashDump { server } => {
+            let server = find(server).await?;
+            servers
+                .action(&server.id, &ServerAction::TriggerCrashDump)
+                .await?;
+            Ok(Output::Nothing)
+        }
+        ServerAdminCommand::Backup {
+            server,
+            name,
+            backup_type,
+            rotation,
+        } => {
+            let server = find(server).await?;
+            servers
+                .create_backup(&server.id, &CreateBackup::new(name, backup_type, rotation))
+                .await?;
+            Ok(Output::Nothing)
+        }
+        ServerAdminCommand::SetPassword { server } => {
+            let server = find(server).await?;
+            let password = read_new_password()?;
+            servers.change_password(&server.id, &password).await?;
+            Ok(Output::Nothing)
+        }
+        ServerAdminCommand::AddSecgroup { server, secgroup } => {
+            let server = find(server).await?;
+            servers.add_security_group(&server.id, &secgroup).await?;
+            Ok(Output::Nothing)
+        }
+        ServerAdminCommand::RemoveSecgroup { server, secgroup } => {
+            let server = find(server).await?;
+            servers.remove_security_group(&server.id, &secgroup).await?;
+            Ok(Output::Nothing)
+        }
+        ServerAdminCommand::ListSecgroup { server } => {
+            let server = find(server).await?;
+            let groups = servers.security_groups(&server.id).await?.value;
+            let rows = groups
+                .into_iter()
+                .map(|g| vec![json!(g.id), json!(g.name), json!(g.description)])
+                .collect();
+            Ok(Output::list(&["Id", "Name", "Description"], rows))
+        }
+        ServerAdminCommand::GetPassword {
+            server,
+            private_key,
+        } => {
+            let server = find(server).await?;
+            let cipher = servers.password(&server.id).await?.value;
+            let text = match private_key {
+                Some(key) if !cipher.expose_secret().is_empty() => {
+                    decrypt_password(&key, cipher.expose_secret())?
+                }
+                _ => cipher.expose_secret().to_owned(),
+            };
+            Ok(Output::Text(text))
+        }
+        ServerAdminCommand::ClearPassword { server } => {
+            let server = find(server).await?;
+            servers.clear_password(&server.id).await?;
+            Ok(Output::Nothing)
+        }
+    }
+}
+
+fn io_error(what: &str, e: std::io::Error) -> CliError {
+    CliError::usage(format!("can't read the {what}: {e}"))
+}
+
+/// The new password: twice without echo on a terminal (they must match), else one line of
+/// standard input. Never empty.
+fn read_new_password() -> CliResult<SecretString> {
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        let first = prompt_hidden("New password: ")?;
+        let second = prompt_hidden("Again: ")?;
+        if first != second {
+            return Err(CliError::usage("Passwords do not match."));
+        }
+        first
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| io_error("password from standard input", e))?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    };
+    if password.is_empty() {
+        return Err(CliError::usage(
+            "no password given (type it at the prompt or pipe one line to standard input)",
+        ));
+    }
+    Ok(SecretString::from(password))
+}
+
+/// Turns terminal echo off for as long as it lives (`stty -echo`, undone on drop).
+struct EchoOff {
+    active: bool,
+}
+
+impl EchoOff {
+    fn new() -> Self {
+        let active = std::process::Command::new("stty")
+            .arg("-echo")
+            .stdin(std::process::Stdio::inherit())
+            .status()
+            .is_ok_and(|s| s.success());
+        Self { active }
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        if self.active {
+            let _ = std::process::Command::new("stty")
+                .arg("echo")
+                .stdin(std::process::Stdio::inherit())
+                .status();
+        }
+    }
+}
+
+fn prompt_hidden(prompt: &str) -> CliResult<String> {
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "{prompt}");
+    let _ = stderr.flush();
+    let echo = EchoOff::new();
+    if !echo.active {
+        return Err(CliError::usage(
+            "can't turn off terminal echo to read the password; pipe it to standard input",
+        ));
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line);
+    drop(echo);
+    let _ = writeln!(stderr);
+    read.map_err(|e| io_error("password", e))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// novaclient's `crypto.decrypt_password`: base64-decode, then `openssl` with the key.
+fn decrypt_password(key: &std::path::Path, cipher: &str) -> CliResult<String> {
+    let encrypted = decode_base64(cipher).ok_or_else(|| {
+        CliError::new(
+            ErrorKind::Api,
+            "DecryptionFailure",
+            "the server password is not base64",
+        )
+    })?;
+    let mut child = std::process::Command::new("openssl")
+        .args(["pkeyutl", "-decrypt", "-inkey"])
+        .arg(key)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            CliError::usage(format!(
+                "decrypting needs the openssl binary on the PATH: {e}"
+            ))
+        })?;
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(&encrypted)
+            .map_err(|e| io_error("openssl answer", e))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| io_error("openssl answer", e))?;
+    if !out.status.success() {
+        return Err(CliError::new(
+            ErrorKind::Api,
+            "DecryptionFailure",
+            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Standard base64 (padding optional, whitespace ignored); `None` for anything else.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_decodes_like_python() {
+        assert_eq!(decode_base64("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("aGVs\nbG8").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("").as_deref(), Some(&b""[..]));
+        assert!(decode_base64("a*b").is_none());
+    }
 }

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use futures::stream::BoxStream;
 use secrecy::SecretString;
 
+use crate::types::{CreateBackup, ServerSecurityGroup};
 use crate::types::{
     CreateImage, CreateServer, CreateServerResult, InterfaceAttachment, Page, RebuildServer,
     Server, ServerAction, ServerQuery, UpdateServer, VolumeAttachment,
@@ -74,4 +75,36 @@ pub trait ServerApi: Send + Sync + std::fmt::Debug {
         id: &str,
         request: &crate::types::EvacuateServer,
     ) -> Result<ApiResponse<crate::types::EvacuateResult>>;
+    // --- Backups, passwords, security groups and floating IPs of a server ---
+    /// The `createBackup` action (every version): a rotated snapshot; returns the new image
+    /// id (from the body from 2.45, else the `Location` header).
+    async fn create_backup(&self, id: &str, request: &CreateBackup) -> Result<ApiResponse<String>>;
+    /// The `changePassword` action (every version): sets the guest's admin password.
+    async fn change_password(&self, id: &str, password: &SecretString) -> Result<ApiResponse<()>>;
+    /// `DELETE /servers/{id}/os-server-password` (every version): clears the encrypted
+    /// password the metadata service holds.
+    async fn clear_password(&self, id: &str) -> Result<ApiResponse<()>>;
+    /// `GET /servers/{id}/os-security-groups` (every version).
+    async fn security_groups(&self, id: &str) -> Result<ApiResponse<Vec<ServerSecurityGroup>>>;
+    /// The `addSecurityGroup` action (every version).
+    async fn add_security_group(&self, id: &str, name: &str) -> Result<ApiResponse<()>>;
+    /// The `removeSecurityGroup` action (every version).
+    async fn remove_security_group(&self, id: &str, name: &str) -> Result<ApiResponse<()>>;
+    /// The `addFloatingIp` action (2.1 - 2.43; removed in 2.44 with the proxy APIs).
+    async fn add_floating_ip(
+        &self,
+        id: &str,
+        address: &str,
+        fixed_address: Option<String>,
+    ) -> Result<ApiResponse<()>>;
+    /// The `removeFloatingIp` action (2.1 - 2.43; removed in 2.44 with the proxy APIs).
+    async fn remove_floating_ip(&self, id: &str, address: &str) -> Result<ApiResponse<()>>;
+    /// The `rescue` action (every version) returning the rescue `adminPass` (the one given,
+    /// or the one Nova generated); `rescue_image_ref` picks the rescue image.
+    async fn rescue(
+        &self,
+        id: &str,
+        admin_pass: Option<SecretString>,
+        image_ref: Option<String>,
+    ) -> Result<ApiResponse<SecretString>>;
 }

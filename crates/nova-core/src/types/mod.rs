@@ -69,6 +69,7 @@ pub use server::{
     PowerState, SecurityGroupRef, Server, ServerFlavor, ServerImage, ServerStatus, TaskState,
     VmState,
 };
+pub use server_action::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
 pub use server_action::{CreateImage, RebootType, ServerAction};
 pub use server_group::{CreateServerGroup, ServerGroup, ServerGroupPolicy, ServerGroupQuery};
 #[allow(unused_imports)]

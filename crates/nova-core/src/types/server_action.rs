@@ -163,3 +163,157 @@ impl CreateImage {
         self
     }
 }
+
+// --- Backups, passwords, security groups and floating IPs of a server ---
+
+/// The `createBackup` action: a rotated snapshot (`backup_type` is free text, usually
+/// `daily` or `weekly`; Nova keeps the newest `rotation` backups of that type).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateBackup {
+    /// The backup image name.
+    pub name: String,
+    /// `backup_type`, e.g. `daily`.
+    pub backup_type: String,
+    /// How many backups of this type to keep (0 deletes them all).
+    pub rotation: u32,
+    /// Image metadata.
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+impl CreateBackup {
+    /// A backup named `name` of `backup_type`, keeping `rotation` backups.
+    pub fn new(name: impl Into<String>, backup_type: impl Into<String>, rotation: u32) -> Self {
+        Self {
+            name: name.into(),
+            backup_type: backup_type.into(),
+            rotation,
+            metadata: Default::default(),
+        }
+    }
+
+    /// Adds an image metadata item.
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// The `{"createBackup": {...}}` body (`metadata` only when set).
+    pub fn to_body(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("name".into(), self.name.clone().into());
+        m.insert("backup_type".into(), self.backup_type.clone().into());
+        m.insert("rotation".into(), self.rotation.into());
+        if !self.metadata.is_empty() {
+            m.insert(
+                "metadata".into(),
+                serde_json::to_value(&self.metadata).unwrap_or_default(),
+            );
+        }
+        serde_json::json!({ "createBackup": m })
+    }
+}
+
+/// The `addFloatingIp` / `removeFloatingIp` actions exist up to 2.43 (removed with the
+/// proxy APIs in 2.44).
+pub const FLOATING_IP_ACTIONS: &str = "<2.44";
+
+/// A security group as `GET /servers/{id}/os-security-groups` lists it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServerSecurityGroup {
+    /// The group id (a UUID with Neutron; an integer from old nova-network clouds, kept
+    /// as its decimal text).
+    #[serde(default, deserialize_with = "id_text")]
+    pub id: String,
+    /// The group name.
+    #[serde(default, deserialize_with = "super::string_enum::null_as_default")]
+    pub name: String,
+    /// The description.
+    #[serde(default, deserialize_with = "super::string_enum::lenient")]
+    pub description: Option<String>,
+    /// The owning project.
+    #[serde(default, deserialize_with = "super::string_enum::lenient")]
+    pub tenant_id: Option<String>,
+    /// The rules, as Nova shows them.
+    #[serde(default, deserialize_with = "super::string_enum::null_as_default")]
+    pub rules: Vec<serde_json::Value>,
+    /// Fields this client does not know.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A string, or a number as its text; `null` or another shape is empty.
+fn id_text<'de, D>(d: D) -> Result<String, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    })
+}
+
+/// Checks the reference samples of a server's password and security group listing: `true`
+/// when `key` was one of them (and the sample passed).
+#[cfg(test)]
+pub(crate) fn check_admin_sample(key: &str, inner: &serde_json::Value, file: &str) -> bool {
+    match key {
+        "password" => {
+            let text = inner
+                .as_str()
+                .unwrap_or_else(|| panic!("{file}: password text"));
+            assert!(!text.is_empty(), "{file}: password");
+            true
+        }
+        "security_groups" => {
+            let groups: Vec<ServerSecurityGroup> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!groups.is_empty(), "{file}: groups");
+            for g in &groups {
+                assert!(
+                    !g.id.is_empty() && !g.name.is_empty(),
+                    "{file}: id and name"
+                );
+                assert!(
+                    g.extra.is_empty(),
+                    "{file}: untyped group fields {:?}",
+                    g.extra.keys().collect::<Vec<_>>()
+                );
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod admin_action_tests {
+    use super::*;
+
+    #[test]
+    fn backup_body_matches_the_request_sample() {
+        let body = CreateBackup::new("Backup 1", "daily", 1).to_body();
+        assert_eq!(
+            body,
+            serde_json::json!({"createBackup": {"name": "Backup 1", "backup_type": "daily",
+                "rotation": 1}})
+        );
+        let with_meta = CreateBackup::new("b", "weekly", 0)
+            .metadata("k", "v")
+            .to_body();
+        assert_eq!(with_meta["createBackup"]["metadata"]["k"], "v");
+        assert_eq!(with_meta["createBackup"]["rotation"], 0);
+    }
+
+    #[test]
+    fn security_group_listing_is_tolerant() {
+        let g: ServerSecurityGroup = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "default", "description": null, "rules": null, "new": 1}))
+        .expect("group");
+        assert_eq!(g.id, "1");
+        assert_eq!(g.name, "default");
+        assert!(g.description.is_none() && g.rules.is_empty());
+        assert_eq!(g.extra.len(), 1);
+    }
+}

@@ -33,6 +33,10 @@ pub struct NovaConfig {
     /// More compute hosts: targets of migrations and evacuations, listed (with
     /// `compute_host`) by hypervisors and services.
     pub extra_compute_hosts: Vec<String>,
+    /// Nova's `reclaim_instance_interval` in seconds: when > 0, DELETE soft-deletes a server
+    /// (`SOFT_DELETED`, restorable with `restore`; the mock never reclaims it). 0 (the
+    /// default) deletes at once.
+    pub reclaim_instance_interval: u64,
 }
 
 impl Default for NovaConfig {
@@ -76,6 +80,7 @@ impl Default for NovaConfig {
             default_availability_zone: "nova".into(),
             compute_host: "compute-0".into(),
             extra_compute_hosts: vec!["compute-1".into()],
+            reclaim_instance_interval: 0,
         }
     }
 }

@@ -229,6 +229,8 @@ pub struct Server {
     pub security_groups: Vec<String>,
     /// Fixed IPs.
     pub addresses: Vec<Address>,
+    /// Floating IPs added by `addFloatingIp` (below 2.44): (floating, fixed) addresses.
+    pub floating_ips: Vec<(String, String)>,
     /// Attached volumes.
     pub volumes: Vec<VolumeAttachment>,
     /// base64 user data.

@@ -367,6 +367,7 @@ impl Inner {
             config_drive: String::new(),
             security_groups: vec!["default".into()],
             addresses: Vec::new(),
+            floating_ips: Vec::new(),
             volumes: Vec::new(),
             user_data: None,
             hostname,

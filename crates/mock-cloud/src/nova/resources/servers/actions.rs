@@ -85,6 +85,9 @@ pub fn run_action(
     {
         return Ok(response);
     }
+    if let Some(response) = admin_action(inner, ctx, id, action, args, now)? {
+        return Ok(response);
+    }
     const KNOWN: &[&str] = &[
         "reboot",
         "os-start",
@@ -696,4 +699,339 @@ fn validate_args(action: &str, args: &Value, ctx: &NovaCtx) -> ApiResult<()> {
         }
         _ => Ok(()),
     }
+}
+
+// --- restore, trigger_crash_dump, createBackup, changePassword, security groups and
+// floating IPs (answered before the general actions) ---
+
+/// The actions of this block: `None` for any other action.
+pub fn admin_action(
+    inner: &mut Inner,
+    ctx: &NovaCtx,
+    id: &str,
+    action: &str,
+    args: &Value,
+    now: DateTime<Utc>,
+) -> ApiResult<Option<Response>> {
+    const MINE: &[&str] = &[
+        "restore",
+        "trigger_crash_dump",
+        "createBackup",
+        "changePassword",
+        "addSecurityGroup",
+        "removeSecurityGroup",
+        "addFloatingIp",
+        "removeFloatingIp",
+    ];
+    if !MINE.contains(&action) {
+        return Ok(None);
+    }
+    let v = ctx.version;
+    let bad = ApiError::bad_request;
+    // Versioned actions outside their range are unknown to Nova's router.
+    let out_of_range = match action {
+        "trigger_crash_dump" => !v.at_least(2, 17),
+        "addFloatingIp" | "removeFloatingIp" => v.at_least(2, 44),
+        _ => false,
+    };
+    if out_of_range {
+        return Err(ApiError::resource_not_found());
+    }
+    let obj = args.as_object().cloned().unwrap_or_default();
+    // request validation (before the server is looked up, as Nova's schema runs first)
+    match action {
+        "createBackup" => {
+            check_type("createBackup", args, &["object"]).map_err(bad)?;
+            check_required(
+                Some("createBackup"),
+                &obj,
+                args,
+                &["name", "backup_type", "rotation"],
+            )
+            .map_err(bad)?;
+            check_name("name", &obj["name"]).map_err(bad)?;
+            check_type("backup_type", &obj["backup_type"], &["string"]).map_err(bad)?;
+            if let Some(m) = obj.get("metadata") {
+                check_metadata("metadata", m).map_err(bad)?;
+            }
+            rotation_of(&obj["rotation"]).map_err(bad)?;
+            check_no_extra(
+                Some("createBackup"),
+                &obj,
+                args,
+                &["name", "backup_type", "rotation", "metadata"],
+            )
+            .map_err(bad)?;
+        }
+        "changePassword" => {
+            check_type("changePassword", args, &["object"]).map_err(bad)?;
+            check_required(Some("changePassword"), &obj, args, &["adminPass"]).map_err(bad)?;
+            check_type("adminPass", &obj["adminPass"], &["string"]).map_err(bad)?;
+            check_no_extra(Some("changePassword"), &obj, args, &["adminPass"]).map_err(bad)?;
+        }
+        "addSecurityGroup" | "removeSecurityGroup" => {
+            // nova/api/openstack/compute/security_groups.py `_parse`
+            if !args.is_object() {
+                return Err(ApiError::bad_request("Missing parameter dict"));
+            }
+            let Some(name) = obj.get("name") else {
+                return Err(ApiError::bad_request("Security group not specified"));
+            };
+            if name.as_str().is_none_or(|n| n.trim().is_empty()) {
+                return Err(ApiError::bad_request("Security group name cannot be empty"));
+            }
+        }
+        "addFloatingIp" => {
+            check_type("addFloatingIp", args, &["object"]).map_err(bad)?;
+            check_required(Some("addFloatingIp"), &obj, args, &["address"]).map_err(bad)?;
+            check_ip("address", &obj["address"]).map_err(bad)?;
+            if let Some(f) = obj.get("fixed_address") {
+                check_ip("fixed_address", f).map_err(bad)?;
+            }
+            check_no_extra(
+                Some("addFloatingIp"),
+                &obj,
+                args,
+                &["address", "fixed_address"],
+            )
+            .map_err(bad)?;
+        }
+        "removeFloatingIp" => {
+            check_type("removeFloatingIp", args, &["object"]).map_err(bad)?;
+            check_required(Some("removeFloatingIp"), &obj, args, &["address"]).map_err(bad)?;
+            check_ip("address", &obj["address"]).map_err(bad)?;
+            check_no_extra(Some("removeFloatingIp"), &obj, args, &["address"]).map_err(bad)?;
+        }
+        _ => {}
+    }
+    // Security groups the mock knows: "default" and every group a server of the caller's
+    // project carries (the mock has no Neutron).
+    let known_groups: std::collections::BTreeSet<String> = std::iter::once("default".to_owned())
+        .chain(
+            inner
+                .servers
+                .values()
+                .filter(|s| s.project_id == ctx.project_id)
+                .flat_map(|s| s.security_groups.iter().cloned()),
+        )
+        .collect();
+    let s = visible_server(inner, ctx, id)?;
+    if s.locked && !ctx.is_admin && action != "restore" {
+        return Err(ApiError::conflict(format!("Instance {} is locked", s.id)));
+    }
+    let text = |k: &str| {
+        obj.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    match action {
+        "restore" => {
+            require("restore", s, &[VmState::SoftDeleted])?;
+            s.settle(Settle::To(VmState::Active), now);
+            Ok(Some(accepted()))
+        }
+        "trigger_crash_dump" => {
+            require(
+                "trigger_crash_dump",
+                s,
+                &[
+                    VmState::Active,
+                    VmState::Paused,
+                    VmState::Rescued,
+                    VmState::Resized,
+                    VmState::Error,
+                ],
+            )?;
+            Ok(Some(accepted()))
+        }
+        "changePassword" => {
+            require("changePassword", s, &[VmState::Active])?;
+            s.updated = now;
+            Ok(Some(accepted()))
+        }
+        "addSecurityGroup" => {
+            let name = text("name");
+            if !known_groups.contains(&name) {
+                return Err(ApiError::not_found(format!(
+                    "Security group {name} not found."
+                )));
+            }
+            if !s.security_groups.contains(&name) {
+                s.security_groups.push(name);
+            }
+            s.updated = now;
+            Ok(Some(accepted()))
+        }
+        "removeSecurityGroup" => {
+            let name = text("name");
+            if !known_groups.contains(&name) {
+                return Err(ApiError::not_found(format!(
+                    "Security group {name} not found."
+                )));
+            }
+            if !s.security_groups.contains(&name) {
+                return Err(bad(format!(
+                    "Security group {name} not associated with the instance {}",
+                    s.id
+                )));
+            }
+            s.security_groups.retain(|g| g != &name);
+            s.updated = now;
+            Ok(Some(accepted()))
+        }
+        "addFloatingIp" => {
+            let address = text("address");
+            let fixed = match obj.get("fixed_address").and_then(Value::as_str) {
+                Some(f) => {
+                    if !s.addresses.iter().any(|a| a.addr == f) {
+                        return Err(ApiError::bad_request(
+                            "Specified fixed address not assigned to instance",
+                        ));
+                    }
+                    f.to_string()
+                }
+                None => match s.addresses.iter().find(|a| a.version == 4) {
+                    Some(a) => a.addr.clone(),
+                    None => {
+                        return Err(ApiError::bad_request(
+                            "No nw_info cache associated with instance",
+                        ));
+                    }
+                },
+            };
+            if s.floating_ips.iter().any(|(f, _)| f == &address) {
+                return Err(bad(format!(
+                    "floating IP is already associated with instance {}",
+                    s.id
+                )));
+            }
+            s.floating_ips.push((address, fixed));
+            s.updated = now;
+            Ok(Some(accepted()))
+        }
+        "removeFloatingIp" => {
+            let address = text("address");
+            let before = s.floating_ips.len();
+            s.floating_ips.retain(|(f, _)| f != &address);
+            if s.floating_ips.len() == before {
+                return Err(ApiError::conflict(format!(
+                    "Floating IP {address} is not associated with instance {}.",
+                    s.id
+                )));
+            }
+            s.updated = now;
+            Ok(Some(accepted()))
+        }
+        "createBackup" => {
+            require(
+                "createBackup",
+                s,
+                &[
+                    VmState::Active,
+                    VmState::Stopped,
+                    VmState::Paused,
+                    VmState::Suspended,
+                ],
+            )?;
+            let rotation = rotation_of(&obj["rotation"]).map_err(bad)?;
+            let backup_type = text("backup_type");
+            let back = s.vm_state;
+            s.begin(TaskState::ImageBackup, ACTION_POLLS, Settle::To(back), now);
+            let server_id = s.id.clone();
+            let mut properties: std::collections::BTreeMap<String, String> = obj
+                .get("metadata")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            properties.insert("instance_uuid".into(), server_id.clone());
+            properties.insert("image_type".into(), "backup".into());
+            properties.insert("backup_type".into(), backup_type.clone());
+            let image_id = uuid::Uuid::new_v4().to_string();
+            inner.images.push(Image {
+                id: image_id.clone(),
+                name: text("name"),
+                properties,
+                created: now,
+                server_id: Some(server_id.clone()),
+            });
+            rotate_backups(inner, &server_id, &backup_type, rotation);
+            if v.at_least(2, 45) {
+                Ok(Some(
+                    (
+                        StatusCode::ACCEPTED,
+                        axum::Json(json!({"image_id": image_id})),
+                    )
+                        .into_response(),
+                ))
+            } else {
+                let mut resp = accepted();
+                let location = format!("{}/images/{image_id}", ctx.base_url.trim_end_matches('/'));
+                if let Ok(h) = HeaderValue::from_str(&location) {
+                    resp.headers_mut().insert(header::LOCATION, h);
+                }
+                Ok(Some(resp))
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Nova's `non_negative_integer`: an integer, or a string of digits.
+fn rotation_of(value: &Value) -> Result<u64, String> {
+    let parsed = match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(t) if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) => {
+            t.parse().ok()
+        }
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        field_error(
+            "rotation",
+            value,
+            &format!("{} is not of type 'integer', 'string'", py_repr(value)),
+        )
+    })
+}
+
+fn check_ip(field: &str, value: &Value) -> Result<(), String> {
+    check_type(field, value, &["string"])?;
+    let text = value.as_str().unwrap_or_default();
+    if is_ipv4(text) || is_ipv6(text) {
+        Ok(())
+    } else {
+        Err(format_error(field, value, "ipv4"))
+    }
+}
+
+/// Keeps the newest `rotation` backups of `backup_type` of a server (Nova's
+/// `_rotate_backups`: 0 deletes them all, the new one included).
+fn rotate_backups(inner: &mut Inner, server_id: &str, backup_type: &str, rotation: u64) {
+    let is_backup = |i: &Image| {
+        i.server_id.as_deref() == Some(server_id)
+            && i.properties.get("image_type").map(String::as_str) == Some("backup")
+            && i.properties.get("backup_type").map(String::as_str) == Some(backup_type)
+    };
+    let count = inner.images.iter().filter(|i| is_backup(i)).count();
+    let mut excess = count.saturating_sub(usize::try_from(rotation).unwrap_or(usize::MAX));
+    // images are kept in creation order: the oldest come first
+    inner.images.retain(|i| {
+        if excess > 0 && is_backup(i) {
+            excess -= 1;
+            false
+        } else {
+            true
+        }
+    });
+}
+
+/// Soft-deletes a server (`reclaim_instance_interval` > 0): `SOFT_DELETED` until restored or
+/// force-deleted (the mock never reclaims on its own).
+pub fn soft_delete(s: &mut Server, now: DateTime<Utc>) {
+    s.settle(Settle::To(VmState::SoftDeleted), now);
 }

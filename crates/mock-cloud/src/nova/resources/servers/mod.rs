@@ -122,11 +122,16 @@ pub async fn delete(
 ) -> ApiResult {
     let now = st.now();
     let mut inner = st.nova.lock();
+    let soft = inner.config.reclaim_instance_interval > 0;
     let s = actions::visible_server(&mut inner, &ctx, &id)?;
     if s.locked && !ctx.is_admin {
         return Err(ApiError::conflict(format!("Instance {id} is locked")));
     }
-    actions::start_delete(s, now);
+    if soft && s.vm_state != state::VmState::SoftDeleted {
+        actions::soft_delete(s, now);
+    } else {
+        actions::start_delete(s, now);
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -91,6 +91,8 @@ pub enum TaskState {
     Rebuilding,
     /// `image_snapshot`
     ImageSnapshot,
+    /// `image_backup` (createBackup)
+    ImageBackup,
     /// `shelving`
     Shelving,
     /// `shelving_offloading`
@@ -128,6 +130,7 @@ impl TaskState {
             TaskState::ResizeReverting => "resize_reverting",
             TaskState::Rebuilding => "rebuilding",
             TaskState::ImageSnapshot => "image_snapshot",
+            TaskState::ImageBackup => "image_backup",
             TaskState::Shelving => "shelving",
             TaskState::ShelvingOffloading => "shelving_offloading",
             TaskState::Unshelving => "unshelving",

@@ -431,7 +431,56 @@ pub fn router() -> axum::Router<SharedState> {
             get(interfaces).post(attachments::attach_interface),
         )
         .route(
+            "/servers/{server_id}/os-security-groups",
+            get(security_groups),
+        )
+        .route(
             "/servers/{server_id}/os-volume_attachments",
             get(volume_attachments).post(attachments::attach_volume),
         )
+}
+
+/// GET /servers/{id}/os-security-groups: the server's groups as Neutron-backed Nova shows
+/// them (the mock keeps only names: ids are derived from the name, rules are empty).
+async fn security_groups(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let mut inner = st.nova.lock();
+    let s = visible_server(&mut inner, &ctx, &id)?;
+    let project = s.project_id.clone();
+    let groups: Vec<Value> = s
+        .security_groups
+        .iter()
+        .map(|name| {
+            json!({
+                "id": security_group_id(&project, name),
+                "name": name,
+                "description": if name == "default" { "Default security group" } else { "" },
+                "tenant_id": project,
+                "rules": [],
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "security_groups": groups })))
+}
+
+/// A stable UUID-shaped id for a project's group name.
+fn security_group_id(project: &str, name: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (project, name).hash(&mut h);
+    let a = h.finish();
+    name.hash(&mut h);
+    let b = h.finish();
+    let hex = format!("{a:016x}{b:016x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }

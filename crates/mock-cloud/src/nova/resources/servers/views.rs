@@ -103,10 +103,16 @@ fn addresses_view(s: &Server) -> Value {
             "OS-EXT-IPS:type": "fixed",
             "version": a.version,
         });
+        let floating = s.floating_ips.iter().filter(|(_, fixed)| fixed == &a.addr);
+        let floating = floating.map(|(ip, _)| {
+            json!({"addr": ip, "OS-EXT-IPS-MAC:mac_addr": a.mac,
+                "OS-EXT-IPS:type": "floating", "version": a.version})
+        });
+        let entries: Vec<Value> = std::iter::once(entry).chain(floating).collect();
         match nets.get_mut(&a.network) {
-            Some(Value::Array(list)) => list.push(entry),
+            Some(Value::Array(list)) => list.extend(entries),
             _ => {
-                nets.insert(a.network.clone(), json!([entry]));
+                nets.insert(a.network.clone(), Value::Array(entries));
             }
         }
     }
