@@ -8,7 +8,9 @@ use integration_tests::{TestCloud, created_id, wait_options};
 use mock_cloud::MockConfig;
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
-use nova_core::types::{EvacuateServer, ServiceQuery, ServiceStatus, UpdateService};
+use nova_core::types::{
+    EvacuateServer, MigrationQuery, MigrationType, ServiceQuery, ServiceStatus, UpdateService,
+};
 use nova_v2::{CreateServer, ServerStatus, ServerWaitExt};
 use secrecy::ExposeSecret;
 
@@ -255,6 +257,18 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
         .await
         .expect("active again");
     assert_eq!(moved.host.as_deref(), Some("compute-1"));
+    let query = MigrationQuery::new()
+        .instance_uuid(first.as_str())
+        .migration_type(MigrationType::Evacuation);
+    let records = admin
+        .migrations()
+        .list(&query)
+        .await
+        .expect("migrations")
+        .value;
+    let record = records.items.first().expect("an evacuation record");
+    assert_eq!(record.source_compute.as_deref(), Some("compute-0"));
+    assert_eq!(record.dest_compute.as_deref(), Some("compute-1"));
 
     let result = shutoff
         .servers()

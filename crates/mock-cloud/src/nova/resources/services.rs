@@ -520,6 +520,16 @@ pub fn evacuate(
             .find(|r| r.binary == "nova-compute" && r.host != source && r.is_up() && !r.disabled)
             .map(|r| r.host.clone())
     });
+    // Nova records every evacuation as a migration ("done" once the rebuild is under way).
+    let dest = chosen.clone().unwrap_or_else(|| source.clone());
+    super::server_migrations::new_record(
+        inner,
+        ctx,
+        id,
+        ("evacuation", "done"),
+        (&source, &dest),
+        now,
+    );
     let s = super::servers::actions::visible_server(inner, ctx, id)?;
     let end = if v.at_least(2, 95) || was_stopped {
         VmState::Stopped
