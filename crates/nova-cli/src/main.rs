@@ -8,6 +8,7 @@ mod connect;
 mod error;
 mod logging;
 mod output;
+mod password_crypto;
 mod progress;
 mod resolve;
 mod timings;

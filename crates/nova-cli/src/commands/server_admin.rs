@@ -3,8 +3,8 @@
 //!
 //! `set-password` never takes the password from the command line: it prompts twice without
 //! echo on a terminal (as novaclient's `getpass`), else reads one line from standard input.
-//! `get-password <server> <private-key>` decrypts like novaclient: base64-decode, then the
-//! `openssl` binary with the RSA private key.
+//! `get-password <server> <private-key>` decrypts like novaclient, with the RSA private key
+//! (see `crate::password_crypto`).
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -79,7 +79,7 @@ pub enum ServerAdminCommand {
     GetPassword {
         /// Name or ID of server.
         server: String,
-        /// Private key (used locally to decrypt password, needs the openssl binary).
+        /// Private key (used locally to decrypt password).
         #[arg(value_name = "private-key")]
         private_key: Option<std::path::PathBuf>,
     },
@@ -245,79 +245,14 @@ fn prompt_hidden(prompt: &str) -> CliResult<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
-/// novaclient's `crypto.decrypt_password`: base64-decode, then `openssl` with the key.
+/// novaclient's `crypto.decrypt_password` with the private key in the file `key`.
 fn decrypt_password(key: &std::path::Path, cipher: &str) -> CliResult<String> {
-    let encrypted = decode_base64(cipher).ok_or_else(|| {
-        CliError::new(
-            ErrorKind::Api,
-            "DecryptionFailure",
-            "the server password is not base64",
-        )
+    let pem = std::fs::read_to_string(key).map_err(|e| {
+        CliError::usage(format!(
+            "cannot read the private key {}: {e}",
+            key.display()
+        ))
     })?;
-    let mut child = std::process::Command::new("openssl")
-        .args(["pkeyutl", "-decrypt", "-inkey"])
-        .arg(key)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            CliError::usage(format!(
-                "decrypting needs the openssl binary on the PATH: {e}"
-            ))
-        })?;
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(&encrypted)
-            .map_err(|e| io_error("openssl answer", e))?;
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| io_error("openssl answer", e))?;
-    if !out.status.success() {
-        return Err(CliError::new(
-            ErrorKind::Api,
-            "DecryptionFailure",
-            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-/// Standard base64 (padding optional, whitespace ignored); `None` for anything else.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_decodes_like_python() {
-        assert_eq!(decode_base64("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(decode_base64("aGVs\nbG8").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(decode_base64("").as_deref(), Some(&b""[..]));
-        assert!(decode_base64("a*b").is_none());
-    }
+    crate::password_crypto::decrypt_password(&pem, cipher)
+        .map_err(|e| CliError::new(ErrorKind::Api, "DecryptionFailure", e.to_string()))
 }
