@@ -1,6 +1,8 @@
-//! OpenStack Compute v2.1 client: servers, flavors (and their management), keypairs, server
-//! groups, quotas, limits and availability zones, typed for every microversion from 2.1 to
-//! 2.104.
+//! OpenStack Compute v2.1 client, typed for every microversion from 2.1 to 2.104: servers
+//! (lifecycle, every action, moves and their migrations, interfaces, volume attachments,
+//! consoles, instance actions, diagnostics), flavors and their management, keypairs, server
+//! groups, quotas, limits, availability zones, hypervisors, services, aggregates, migrations
+//! and usage: what python-novaclient covers, and the microversions after its 2.96.
 //!
 //! This crate implements the [`nova_core::compute`] traits for major version 2 and registers
 //! itself with nova-core's client registry, so `nova_core::Client::new("2.60", ..)` finds it.
