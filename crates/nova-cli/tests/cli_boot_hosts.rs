@@ -105,6 +105,24 @@ async fn boot_sends_swap_ephemeral_files_and_access_ips_and_gates_by_version() {
     .await;
     let stderr = failed(&host, 2);
     assert!(stderr.contains("host"), "{stderr}");
+    let certs = nova(
+        &auth,
+        &[
+            "--os-compute-api-version",
+            "2.62",
+            "boot",
+            "--flavor",
+            "m1.tiny",
+            "--image",
+            "cirros-0.6.2",
+            "--trusted-image-certificate-id",
+            "cert-1",
+            "vm-certs",
+        ],
+    )
+    .await;
+    let stderr = failed(&certs, 2);
+    assert!(stderr.contains("trusted_image_certificates"), "{stderr}");
     assert_eq!(cloud.count(CREATE_ROUTE), 0);
 
     // From 2.74 an admin may ask for a host and a node.

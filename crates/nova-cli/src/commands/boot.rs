@@ -120,11 +120,33 @@ pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
             .map(|(_, v)| v.as_str())
     };
     let source = match get("source") {
-        Some(s) => s.parse::<BdmSourceType>().unwrap_or(BdmSourceType::Blank),
+        Some(s @ ("volume" | "image" | "snapshot" | "blank")) => {
+            s.parse::<BdmSourceType>().unwrap_or(BdmSourceType::Blank)
+        }
+        Some(other) => {
+            return Err(bad(format!(
+                "The value of source_type key of --block-device should be one of 'volume', \
+                 'image', 'snapshot' or 'blank' but it was '{other}'"
+            )));
+        }
         None if get("id").is_some() => return Err(bad("source= is required with id=".into())),
         None => BdmSourceType::Blank,
     };
-    let mut bdm = BlockDeviceMappingV2::new(source);
+    // novaclient's defaults: images and blanks go to local disk, volumes and snapshots stay
+    // volumes; a local device is deleted with the server unless shutdown= says otherwise.
+    let dest = match get("dest") {
+        Some("local") => BdmDestinationType::Local,
+        Some("volume") => BdmDestinationType::Volume,
+        Some(_) => BdmDestinationType::Local, // rejected below with the key's message
+        None if matches!(source, BdmSourceType::Image | BdmSourceType::Blank) => {
+            BdmDestinationType::Local
+        }
+        None => BdmDestinationType::Volume,
+    };
+    let mut bdm = BlockDeviceMappingV2::new(source).destination_type(dest.clone());
+    if dest == BdmDestinationType::Local && get("shutdown").is_none() {
+        bdm = bdm.delete_on_termination(true);
+    }
     for (k, v) in &pairs {
         bdm = match k.as_str() {
             "source" => bdm,
@@ -472,6 +494,13 @@ mod tests {
         assert_eq!(v2.boot_index, Some(0));
         assert_eq!(v2.delete_on_termination, Some(true));
         assert!(parse_bdm_v2("dest=nowhere").is_err());
+        assert!(parse_bdm_v2("source=floppy").is_err());
+        let blank = parse_bdm_v2("size=1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(blank.destination_type, Some(BdmDestinationType::Local));
+        assert_eq!(blank.delete_on_termination, Some(true));
+        let vol = parse_bdm_v2("source=volume,id=v").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(vol.destination_type, Some(BdmDestinationType::Volume));
+        assert_eq!(vol.delete_on_termination, None);
         assert!(parse_bdm_v2("id=x").is_err());
     }
 
