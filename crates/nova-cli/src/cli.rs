@@ -202,6 +202,9 @@ pub enum Command {
         /// Wait until the servers are gone.
         #[arg(long)]
         wait: bool,
+        /// Delete server(s) in another tenant by name (Admin only).
+        #[arg(long = "all-tenants")]
+        all_tenants: bool,
     },
     /// Reboot a server.
     Reboot {
@@ -216,9 +219,9 @@ pub enum Command {
         poll: bool,
     },
     /// Stop the server(s).
-    Stop(PollableServers),
+    Stop(AllTenantsServers),
     /// Start the server(s).
-    Start(PollableServers),
+    Start(AllTenantsServers),
     /// Pause a server.
     Pause(PollableServers),
     /// Unpause a server.
@@ -447,6 +450,31 @@ pub enum Command {
     /// Rescue, shelve and force-delete.
     #[command(flatten)]
     RescueShelve(crate::commands::rescue_shelve::RescueShelveCommand),
+    /// Host-wide loops: host-evacuate-live, host-servers-migrate, host-meta.
+    #[command(flatten)]
+    HostLoops(crate::commands::host_loops::HostLoopCommand),
+    /// SSH into a server.
+    Ssh(crate::commands::ssh::SshArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completion {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the bash completion script (`nova completion bash`).
+    #[command(name = "bash-completion", alias = "bash_completion")]
+    BashCompletion,
+}
+
+/// `start` / `stop`: servers, `--poll` and `--all-tenants`.
+#[derive(Debug, Args)]
+pub struct AllTenantsServers {
+    /// Servers and `--poll`.
+    #[command(flatten)]
+    pub inner: PollableServers,
+    /// Act on server(s) in another tenant by name (Admin only).
+    #[arg(long = "all-tenants")]
+    pub all_tenants: bool,
 }
 
 /// Servers plus `--poll`.
@@ -534,6 +562,39 @@ pub struct BootArgs {
     /// Report the new server's boot progress until it completes.
     #[arg(long)]
     pub poll: bool,
+    /// Store the local file <src-path> as <dst-path> on the new server (personality, below
+    /// 2.57; repeatable).
+    #[arg(long = "file", value_name = "dst-path=src-path")]
+    pub files: Vec<String>,
+    /// Create and attach a local swap block device of <swap_size> MiB.
+    #[arg(long, value_name = "swap_size")]
+    pub swap: Option<u64>,
+    /// Create and attach a local ephemeral block device of <size> GiB and format it to
+    /// <format> (repeatable).
+    #[arg(long, value_name = "size=<size>[,format=<format>]")]
+    pub ephemeral: Vec<String>,
+    /// Alternative access IPv4 of the instance.
+    #[arg(long = "access-ip-v4", value_name = "value")]
+    pub access_ip_v4: Option<std::net::Ipv4Addr>,
+    /// Alternative access IPv6 of the instance.
+    #[arg(long = "access-ip-v6", value_name = "value")]
+    pub access_ip_v6: Option<std::net::Ipv6Addr>,
+    /// Trusted image certificate IDs used to validate certificates during the image
+    /// signature verification process (2.63+; repeatable; defaults to
+    /// OS_TRUSTED_IMAGE_CERTIFICATE_IDS, comma separated).
+    #[arg(
+        long = "trusted-image-certificate-id",
+        value_name = "trusted-image-certificate-id",
+        env = "OS_TRUSTED_IMAGE_CERTIFICATE_IDS",
+        value_delimiter = ','
+    )]
+    pub trusted_image_certificates: Vec<String>,
+    /// Requested host to create servers (Admin only by default, 2.74+).
+    #[arg(long, value_name = "host")]
+    pub host: Option<String>,
+    /// Requested hypervisor hostname to create servers (Admin only by default, 2.74+).
+    #[arg(long = "hypervisor-hostname", value_name = "hypervisor-hostname")]
+    pub hypervisor_hostname: Option<String>,
 }
 
 /// `nova list`.

@@ -38,6 +38,9 @@ fn main() -> ExitCode {
     if let Command::Help { command } = &cli.command {
         return help(command.as_deref());
     }
+    if let Some(code) = commands::completion::intercept(&cli.command) {
+        return code;
+    }
     if cli.global.debug {
         logging::init_debug();
     }

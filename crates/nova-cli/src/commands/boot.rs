@@ -120,11 +120,33 @@ pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
             .map(|(_, v)| v.as_str())
     };
     let source = match get("source") {
-        Some(s) => s.parse::<BdmSourceType>().unwrap_or(BdmSourceType::Blank),
+        Some(s @ ("volume" | "image" | "snapshot" | "blank")) => {
+            s.parse::<BdmSourceType>().unwrap_or(BdmSourceType::Blank)
+        }
+        Some(other) => {
+            return Err(bad(format!(
+                "The value of source_type key of --block-device should be one of 'volume', \
+                 'image', 'snapshot' or 'blank' but it was '{other}'"
+            )));
+        }
         None if get("id").is_some() => return Err(bad("source= is required with id=".into())),
         None => BdmSourceType::Blank,
     };
-    let mut bdm = BlockDeviceMappingV2::new(source);
+    // novaclient's defaults: images and blanks go to local disk, volumes and snapshots stay
+    // volumes; a local device is deleted with the server unless shutdown= says otherwise.
+    let dest = match get("dest") {
+        Some("local") => BdmDestinationType::Local,
+        Some("volume") => BdmDestinationType::Volume,
+        Some(_) => BdmDestinationType::Local, // rejected below with the key's message
+        None if matches!(source, BdmSourceType::Image | BdmSourceType::Blank) => {
+            BdmDestinationType::Local
+        }
+        None => BdmDestinationType::Volume,
+    };
+    let mut bdm = BlockDeviceMappingV2::new(source).destination_type(dest.clone());
+    if dest == BdmDestinationType::Local && get("shutdown").is_none() {
+        bdm = bdm.delete_on_termination(true);
+    }
     for (k, v) in &pairs {
         bdm = match k.as_str() {
             "source" => bdm,
@@ -193,6 +215,55 @@ pub fn parse_hints(items: &[String]) -> CliResult<Option<SchedulerHints>> {
     Ok(Some(hints))
 }
 
+/// Parses one `--file <dst-path=src-path>`.
+pub fn parse_file(item: &str) -> CliResult<(&str, &str)> {
+    match item.split_once('=') {
+        Some((dst, src)) if !dst.is_empty() && !src.is_empty() => Ok((dst, src)),
+        _ => Err(CliError::usage(format!(
+            "Invalid file argument '{item}'. File arguments must be of the form \
+             '--file <dst-path=src-path>'"
+        ))),
+    }
+}
+
+/// Parses one `--ephemeral size=<GiB>[,format=<fmt>]` into a local blank device, like
+/// novaclient (`boot_index` -1, deleted with the server).
+pub fn parse_ephemeral(item: &str) -> CliResult<BlockDeviceMappingV2> {
+    let bad = |why: String| CliError::usage(format!("Invalid ephemeral argument '{item}': {why}"));
+    let mut bdm = BlockDeviceMappingV2::new(BdmSourceType::Blank)
+        .destination_type(BdmDestinationType::Local)
+        .boot_index(-1)
+        .delete_on_termination(true);
+    for pair in comma_list(item) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| bad(format!("{pair:?} is not KEY=VALUE")))?;
+        bdm = match k {
+            "size" => bdm.volume_size(
+                v.parse()
+                    .map_err(|_| bad(format!("size {v:?} is not a number")))?,
+            ),
+            "format" => bdm.guest_format(v),
+            other => {
+                return Err(bad(format!(
+                    "unknown key {other:?} (use size= and format=)"
+                )));
+            }
+        };
+    }
+    Ok(bdm)
+}
+
+/// The local swap device of `--swap <MiB>`, like novaclient.
+pub fn swap_device(mib: u64) -> BlockDeviceMappingV2 {
+    BlockDeviceMappingV2::new(BdmSourceType::Blank)
+        .destination_type(BdmDestinationType::Local)
+        .boot_index(-1)
+        .delete_on_termination(true)
+        .guest_format("swap")
+        .volume_size(mib)
+}
+
 async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
     let cloud = &ctx.cloud;
     let flavor = crate::resolve::flavor(cloud.compute.as_ref(), &a.flavor).await?;
@@ -226,6 +297,8 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
         && a.snapshot.is_none()
         && a.block_device.is_empty()
         && a.block_device_mapping.is_empty()
+        && a.ephemeral.is_empty()
+        && a.swap.is_none()
     {
         return Err(CliError::usage(
             "you must provide an image, a volume, a snapshot or --block-device to boot from",
@@ -267,6 +340,47 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
     }
     for item in &a.block_device {
         req = req.block_device_mapping_v2(parse_bdm_v2(item)?);
+    }
+    for item in &a.ephemeral {
+        req = req.block_device_mapping_v2(parse_ephemeral(item)?);
+    }
+    if let Some(mib) = a.swap {
+        req = req.block_device_mapping_v2(swap_device(mib));
+    }
+    if !a.block_device_mapping.is_empty()
+        && (!a.block_device.is_empty()
+            || a.boot_volume.is_some()
+            || a.snapshot.is_some()
+            || !a.ephemeral.is_empty()
+            || a.swap.is_some())
+    {
+        return Err(CliError::usage(
+            "you can't mix old block devices (--block-device-mapping) with the new ones \
+             (--block-device, --boot-volume, --snapshot, --ephemeral, --swap)",
+        ));
+    }
+    for item in &a.files {
+        let (dst, src) = parse_file(item)?;
+        req = req.personality(dst, read_file(std::path::Path::new(src), "file")?);
+    }
+    if let Some(ip) = a.access_ip_v4 {
+        req = req.access_ipv4(ip);
+    }
+    if let Some(ip) = a.access_ip_v6 {
+        req = req.access_ipv6(ip);
+    }
+    for id in a
+        .trusted_image_certificates
+        .iter()
+        .filter(|i| !i.is_empty())
+    {
+        req = req.trusted_image_certificate(id);
+    }
+    if let Some(host) = &a.host {
+        req = req.host(host);
+    }
+    if let Some(node) = &a.hypervisor_hostname {
+        req = req.hypervisor_hostname(node);
     }
     if let Some(hints) = parse_hints(&a.hint)? {
         req = req.scheduler_hints(hints);
@@ -380,7 +494,35 @@ mod tests {
         assert_eq!(v2.boot_index, Some(0));
         assert_eq!(v2.delete_on_termination, Some(true));
         assert!(parse_bdm_v2("dest=nowhere").is_err());
+        assert!(parse_bdm_v2("source=floppy").is_err());
+        let blank = parse_bdm_v2("size=1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(blank.destination_type, Some(BdmDestinationType::Local));
+        assert_eq!(blank.delete_on_termination, Some(true));
+        let vol = parse_bdm_v2("source=volume,id=v").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(vol.destination_type, Some(BdmDestinationType::Volume));
+        assert_eq!(vol.delete_on_termination, None);
         assert!(parse_bdm_v2("id=x").is_err());
+    }
+
+    #[test]
+    fn swap_ephemeral_and_files_parse_like_novaclient() {
+        let eph = parse_ephemeral("size=2,format=ext4").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(eph.source_type, BdmSourceType::Blank);
+        assert_eq!(eph.destination_type, Some(BdmDestinationType::Local));
+        assert_eq!(eph.boot_index, Some(-1));
+        assert_eq!(eph.volume_size, Some(2));
+        assert_eq!(eph.guest_format.as_deref(), Some("ext4"));
+        assert_eq!(eph.delete_on_termination, Some(true));
+        assert!(parse_ephemeral("size=big").is_err());
+        assert!(parse_ephemeral("colour=red").is_err());
+        let swap = swap_device(512);
+        assert_eq!(swap.guest_format.as_deref(), Some("swap"));
+        assert_eq!(swap.volume_size, Some(512));
+        assert_eq!(
+            parse_file("/etc/motd=./motd").ok(),
+            Some(("/etc/motd", "./motd"))
+        );
+        assert!(parse_file("/etc/motd").is_err());
     }
 
     #[test]

@@ -303,37 +303,19 @@ pub async fn run(ctx: &Ctx, command: HypervisorCommand) -> CliResult<Output> {
             force,
             strict,
         } => {
-            let found = hypervisors.search(&host, true).await?.value;
-            let mut servers = Vec::new();
-            let mut matched = false;
-            for h in &found {
-                if strict && h.hypervisor_hostname != host {
-                    continue;
-                }
-                matched = true;
-                servers.extend(h.servers.iter().flatten().map(|s| s.uuid.clone()));
-                if strict {
-                    break;
-                }
-            }
-            if strict && !matched {
-                return Err(CliError::not_found(format!(
-                    "No hypervisor matching '{host}' could be found."
-                )));
-            }
+            let ids = super::host_loops::hyper_servers(compute, &host, strict).await?;
             let request = evacuate_request(compute, target_host, None, on_shared_storage, force);
-            let mut rows = Vec::new();
-            for id in servers {
-                let (accepted, message) = match compute.servers().evacuate(&id, &request).await {
-                    Ok(_) => (true, String::new()),
-                    Err(e) => (false, format!("Error while evacuating instance: {e}")),
-                };
-                rows.push(vec![json!(id), json!(accepted), json!(message)]);
-            }
-            Ok(Output::list(
-                &["Server UUID", "Evacuate Accepted", "Error Message"],
-                rows,
-            ))
+            let servers = compute.servers();
+            let rows = super::host_loops::each_server(ids, "evacuating", |id| {
+                let servers = servers.clone();
+                let request = request.clone();
+                async move {
+                    servers.evacuate(&id, &request).await?;
+                    Ok(())
+                }
+            })
+            .await;
+            Ok(super::host_loops::result_table("Evacuate Accepted", rows))
         }
     }
 }

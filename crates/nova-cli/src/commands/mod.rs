@@ -4,9 +4,11 @@ pub mod actions;
 pub mod aggregates;
 pub mod attachments;
 pub mod boot;
+pub mod completion;
 pub mod consoles;
 pub mod flavor_admin;
 pub mod flavors;
+pub mod host_loops;
 pub mod hypervisors;
 pub mod info;
 pub mod keypairs;
@@ -19,6 +21,7 @@ pub mod server_groups;
 pub mod server_info;
 pub mod servers;
 pub mod services;
+pub mod ssh;
 pub mod usage;
 
 use std::collections::BTreeMap;
@@ -44,14 +47,27 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         Command::Boot(args) => boot::boot(ctx, *args).await,
         Command::List(args) => servers::list(ctx, *args).await,
         Command::Show { server, minimal } => servers::show(ctx, &server, minimal).await,
-        Command::Delete { servers, wait } => servers::delete(ctx, &servers.servers, wait).await,
+        Command::Delete {
+            servers,
+            wait,
+            all_tenants,
+        } => {
+            let names = scoped_names(ctx, servers.servers, all_tenants).await?;
+            servers::delete(ctx, &names, wait).await
+        }
         Command::Reboot {
             servers,
             hard,
             poll,
         } => actions::reboot(ctx, &servers.servers, hard, poll).await,
-        Command::Stop(a) => actions::simple(ctx, actions::Simple::Stop, a).await,
-        Command::Start(a) => actions::simple(ctx, actions::Simple::Start, a).await,
+        Command::Stop(a) => {
+            let a = scoped_pollable(ctx, a).await?;
+            actions::simple(ctx, actions::Simple::Stop, a).await
+        }
+        Command::Start(a) => {
+            let a = scoped_pollable(ctx, a).await?;
+            actions::simple(ctx, actions::Simple::Start, a).await
+        }
         Command::Pause(a) => actions::simple(ctx, actions::Simple::Pause, a).await,
         Command::Unpause(a) => actions::simple(ctx, actions::Simple::Unpause, a).await,
         Command::Suspend(a) => actions::simple(ctx, actions::Simple::Suspend, a).await,
@@ -118,7 +134,69 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         Command::Quotas(c) => quotas::run(ctx, c).await,
         Command::FlavorAdmin(c) => flavor_admin::run(ctx, c).await,
         Command::RescueShelve(c) => rescue_shelve::run(ctx, c).await,
+        Command::HostLoops(c) => host_loops::run(ctx, c).await,
+        Command::Ssh(a) => ssh::ssh(ctx, a).await,
+        // Printed by main before any authentication.
+        Command::Completion { .. } | Command::BashCompletion => Ok(Output::Nothing),
     }
+}
+
+/// With `--all-tenants`, the ids of the servers named in any project (novaclient's
+/// `find_resource(..., all_tenants=1)`); a name found nowhere is passed on unchanged so the
+/// command reports it like any other unknown server.
+pub async fn scoped_names(
+    ctx: &Ctx,
+    names: Vec<String>,
+    all_tenants: bool,
+) -> CliResult<Vec<String>> {
+    if !all_tenants {
+        return Ok(names);
+    }
+    let servers = ctx.cloud.compute.servers();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        match servers.get(&name).await {
+            Ok(found) => {
+                out.push(found.value.id);
+                continue;
+            }
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e.into()),
+        }
+        let query = nova_v2::ServerQuery::new().name(&name).all_tenants(true);
+        let listed: Vec<nova_v2::Server> =
+            futures::TryStreamExt::try_collect(servers.list_all(query)).await?;
+        let ids: Vec<String> = listed
+            .into_iter()
+            .filter(|s| s.name == name)
+            .map(|s| s.id)
+            .collect();
+        match ids.as_slice() {
+            [id] => out.push(id.clone()),
+            [] => out.push(name),
+            _ => {
+                return Err(CliError::new(
+                    crate::error::ErrorKind::NotFound,
+                    "NoUniqueMatch",
+                    format!(
+                        "Multiple server matches found for '{name}', use an ID to be more \
+                         specific: {}",
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn scoped_pollable(
+    ctx: &Ctx,
+    a: crate::cli::AllTenantsServers,
+) -> CliResult<crate::cli::PollableServers> {
+    let mut inner = a.inner;
+    inner.servers.servers = scoped_names(ctx, inner.servers.servers, a.all_tenants).await?;
+    Ok(inner)
 }
 
 /// Parses `KEY=VALUE` items (a missing `=VALUE` is an error naming `what`).
