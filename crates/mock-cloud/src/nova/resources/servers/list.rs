@@ -323,10 +323,12 @@ fn column_regex(q: &Query, key: &str) -> ApiResult<Option<regex_automata::meta::
     let Some(raw) = q.last(key) else {
         return Ok(None);
     };
-    let re = regex_automata::meta::Regex::new(raw)
-        .or_else(|_| regex_automata::meta::Regex::new(&regex_escape(raw)))
-        .map_err(|_| query_error(key, raw, "invalid regular expression"))?;
-    Ok(Some(re))
+    let re = match regex_automata::meta::Regex::new(raw) {
+        Ok(re) => Some(re),
+        Err(_) => regex_automata::meta::Regex::new(&regex_escape(raw)).ok(),
+    };
+    re.map(Some)
+        .ok_or_else(|| query_error(key, raw, "invalid regular expression"))
 }
 
 fn regex_escape(s: &str) -> String {
