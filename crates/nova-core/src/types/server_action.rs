@@ -344,6 +344,13 @@ pub(crate) fn check_admin_sample(key: &str, inner: &serde_json::Value, file: &st
             nets.values().for_each(|list| check_addresses(list, file));
             true
         }
+        // server-metadata: `{"metadata": {key: value}}` (string values only)
+        "metadata" if file.contains("server-metadata") => {
+            let items: std::collections::BTreeMap<String, String> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!items.is_empty(), "{file}: items");
+            true
+        }
         _ if file.contains("server-ips-network") => {
             let list: Vec<NetworkAddress> =
                 serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
