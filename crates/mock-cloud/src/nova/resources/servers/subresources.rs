@@ -148,10 +148,15 @@ async fn metadata_delete_item(
     Path((id, key)): Path<(String, String)>,
 ) -> ApiResult {
     let mut inner = st.nova.lock();
-    let s = mutable_server(&mut inner, &ctx, &id)?;
-    if s.metadata.remove(&key).is_none() {
+    // Nova looks the item up first (404), then checks the lock (409).
+    if !visible_server(&mut inner, &ctx, &id)?
+        .metadata
+        .contains_key(&key)
+    {
         return Err(ApiError::not_found("Metadata item was not found"));
     }
+    let s = mutable_server(&mut inner, &ctx, &id)?;
+    s.metadata.remove(&key);
     s.updated = st.now();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
