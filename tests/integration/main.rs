@@ -36,6 +36,7 @@ mod seed_path;
 mod server_admin_actions;
 mod server_attachments;
 mod server_diagnostics;
+mod server_extras;
 mod server_groups;
 mod server_moves;
 mod servers;

@@ -265,6 +265,8 @@ pub enum Command {
     },
     /// Shut down, re-image, and re-boot a server.
     Rebuild(Box<RebuildArgs>),
+    /// Update the name or the description for a server.
+    Update(Box<UpdateArgs>),
     /// Create a new image by taking a snapshot of a running server.
     #[command(name = "image-create")]
     ImageCreate {
@@ -672,6 +674,62 @@ pub struct ListArgs {
     /// Only locked (true) or unlocked (false) servers (2.73+).
     #[arg(long)]
     pub locked: Option<bool>,
+    /// Search by availability zone (admin only before 2.83).
+    #[arg(long = "availability-zone")]
+    pub availability_zone: Option<String>,
+    /// Search by keypair name (admin only before 2.83).
+    #[arg(long = "key-name")]
+    pub key_name: Option<String>,
+    /// Only display servers with a config drive attached (admin only before 2.83).
+    #[arg(long = "config-drive", conflicts_with = "no_config_drive")]
+    pub config_drive: bool,
+    /// Only display servers without a config drive attached (admin only before 2.83).
+    #[arg(long = "no-config-drive")]
+    pub no_config_drive: bool,
+    /// Search by progress value in percent (admin only before 2.83).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub progress: Option<u8>,
+    /// Search by vm_state value (admin only before 2.83).
+    #[arg(long = "vm-state", value_name = "state", value_parser = [
+        "active", "building", "deleted", "error", "paused", "stopped", "suspended", "rescued",
+        "resized", "shelved", "shelved_offloaded", "soft-delete",
+    ])]
+    pub vm_state: Option<String>,
+    /// Search by task_state value (admin only before 2.83).
+    #[arg(long = "task-state", value_name = "state", value_parser = [
+        "block_device_mapping", "deleting", "image_backup", "image_pending_upload",
+        "image_snapshot", "image_snapshot_pending", "image_uploading", "migrating",
+        "networking", "pausing", "powering-off", "powering-on", "rebooting", "reboot_pending",
+        "reboot_started", "reboot_pending_hard", "reboot_started_hard", "rebooting_hard",
+        "rebuilding", "rebuild_block_device_mapping", "rebuild_spawning", "rescuing",
+        "resize_confirming", "resize_finish", "resize_migrated", "resize_migrating",
+        "resize_prep", "resize_reverting", "restoring", "resuming", "scheduling", "shelving",
+        "shelving_image_pending_upload", "shelving_image_uploading", "shelving_offloading",
+        "soft-deleting", "spawning", "suspending", "updating_password", "unpausing",
+        "unrescuing", "unshelving",
+    ])]
+    pub task_state: Option<String>,
+    /// Search by power_state value (admin only before 2.83).
+    #[arg(long = "power-state", value_name = "state", value_parser = [
+        "pending", "running", "paused", "shutdown", "crashed", "suspended",
+    ])]
+    pub power_state: Option<String>,
+}
+
+/// `nova update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Name (old name) or ID of server.
+    pub server: String,
+    /// New name for the server.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New description for the server (2.19+); an empty string removes it.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// New hostname for the instance (2.90+).
+    #[arg(long)]
+    pub hostname: Option<String>,
 }
 
 /// `nova rebuild`.
@@ -696,9 +754,34 @@ pub struct RebuildArgs {
     /// Keypair name to set (2.54+).
     #[arg(long = "key-name")]
     pub key_name: Option<String>,
+    /// Unset keypair in the server (2.54+).
+    #[arg(long = "key-unset", conflicts_with = "key_name")]
+    pub key_unset: bool,
     /// User data file (2.57+).
     #[arg(long = "user-data", value_name = "FILE")]
     pub user_data: Option<std::path::PathBuf>,
+    /// Unset user_data in the server (2.57+).
+    #[arg(long = "user-data-unset", conflicts_with = "user_data")]
+    pub user_data_unset: bool,
+    /// Trusted image certificate IDs used to validate certificates during the image
+    /// signature verification process (repeatable, 2.63+).
+    #[arg(
+        long = "trusted-image-certificate-id",
+        value_name = "trusted-image-certificate-id"
+    )]
+    pub trusted_image_certificate_ids: Vec<String>,
+    /// Unset trusted_image_certificates in the server (2.63+).
+    #[arg(
+        long = "trusted-image-certificates-unset",
+        conflicts_with = "trusted_image_certificate_ids"
+    )]
+    pub trusted_image_certificates_unset: bool,
+    /// New hostname for the instance (2.90+).
+    #[arg(long)]
+    pub hostname: Option<String>,
+    /// Skips flavor/image lookups when showing servers (nothing is looked up anyway).
+    #[arg(long)]
+    pub minimal: bool,
     /// Preserve the default ephemeral storage partition on rebuild.
     #[arg(long = "preserve-ephemeral")]
     pub preserve_ephemeral: bool,

@@ -280,7 +280,10 @@ impl ServerApi for ServerManager {
             check_operation(&self.conn, action.name(), req)?;
         }
         check_fields(&self.conn, &action.field_gates())?;
-        let resp = self.post_action(id, &body::server_action(action)).await?;
+        let body = action
+            .reset_state_body()
+            .unwrap_or_else(|| body::server_action(action));
+        let resp = self.post_action(id, &body).await?;
         Ok(unit(resp))
     }
 
@@ -534,6 +537,119 @@ impl ServerApi for ServerManager {
                 .unwrap_or_else(|| SecretString::from(String::new()))
         }))
     }
+
+    // --- Server extras: single metadata items, all tags, addresses by network ---
+    async fn metadata_item(&self, id: &str, key: &str) -> Result<ApiResponse<String>> {
+        check_meta_key(key)?;
+        let path = format!("{}/metadata/{}", server_path(id), encode(key));
+        let resp = self.conn.get::<MetaBody>(&path).await?;
+        let request_id = resp.request_id.clone();
+        let value = resp.value.meta.get(key).cloned();
+        match value {
+            Some(v) => Ok(resp.map(|_| v)),
+            None => Err(meta_decode_error(key, request_id)),
+        }
+    }
+
+    async fn replace_metadata(
+        &self,
+        id: &str,
+        items: &BTreeMap<String, String>,
+    ) -> Result<ApiResponse<BTreeMap<String, String>>> {
+        let body = serde_json::json!({ "metadata": items });
+        let resp = self
+            .conn
+            .put::<Value, MetadataBody>(&format!("{}/metadata", server_path(id)), &body)
+            .await?;
+        Ok(resp.map(|b| b.metadata))
+    }
+
+    async fn set_metadata_item(
+        &self,
+        id: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<ApiResponse<String>> {
+        check_meta_key(key)?;
+        let path = format!("{}/metadata/{}", server_path(id), encode(key));
+        let body = serde_json::json!({ "meta": { key: value } });
+        let resp = self.conn.put::<Value, MetaBody>(&path, &body).await?;
+        let request_id = resp.request_id.clone();
+        let stored = resp.value.meta.get(key).cloned();
+        match stored {
+            Some(v) => Ok(resp.map(|_| v)),
+            None => Err(meta_decode_error(key, request_id)),
+        }
+    }
+
+    async fn delete_all_tags(&self, id: &str) -> Result<ApiResponse<()>> {
+        check_operation(&self.conn, "server tags", ">=2.26")?;
+        let path = format!("{}/tags", server_path(id));
+        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+    }
+
+    async fn ips(
+        &self,
+        id: &str,
+    ) -> Result<ApiResponse<BTreeMap<String, Vec<nova_core::types::NetworkAddress>>>> {
+        let resp = self
+            .conn
+            .get::<IpsBody>(&format!("{}/ips", server_path(id)))
+            .await?;
+        Ok(resp.map(|b| b.addresses))
+    }
+
+    async fn ips_by_network(
+        &self,
+        id: &str,
+        network_label: &str,
+    ) -> Result<ApiResponse<Vec<nova_core::types::NetworkAddress>>> {
+        if network_label.is_empty() {
+            return Err(invalid("network_label", "a network label is required"));
+        }
+        let path = format!("{}/ips/{}", server_path(id), encode(network_label));
+        let mut resp = self
+            .conn
+            .get::<BTreeMap<String, Vec<nova_core::types::NetworkAddress>>>(&path)
+            .await?;
+        let list = resp.value.remove(network_label).unwrap_or_default();
+        Ok(resp.map(|_| list))
+    }
+}
+
+/// `{"meta": {key: value}}` of the single-item metadata calls.
+#[derive(Deserialize)]
+struct MetaBody {
+    #[serde(default)]
+    meta: BTreeMap<String, String>,
+}
+
+/// `{"addresses": {label: [...]}}` of `GET /servers/{id}/ips`.
+#[derive(Deserialize)]
+struct IpsBody {
+    #[serde(default)]
+    addresses: BTreeMap<String, Vec<nova_core::types::NetworkAddress>>,
+}
+
+/// A metadata key Nova's schema accepts (1-255 characters), checked before sending.
+fn check_meta_key(key: &str) -> Result<()> {
+    let len = key.chars().count();
+    if len == 0 || len > 255 {
+        return Err(invalid(
+            "key",
+            "a metadata key must be 1 to 255 characters long",
+        ));
+    }
+    Ok(())
+}
+
+fn meta_decode_error(key: &str, request_id: Option<String>) -> Error {
+    Error::Decode {
+        what: "server metadata item".to_owned(),
+        request_id,
+        snippet: String::new(),
+        source: format!("the answer has no item {key:?}").into(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -781,5 +897,144 @@ mod admin_action_tests {
             json!({"rescue": {"rescue_image_ref": "img"}})
         );
         assert_eq!(fake.requests().len(), 3);
+    }
+}
+
+#[cfg(test)]
+mod server_extras_tests {
+    use super::*;
+    use crate::fake_transport::{FakeTransport, Reply};
+    use nova_core::types::ResetStateTarget;
+    use serde_json::json;
+
+    fn last_body(fake: &FakeTransport) -> Value {
+        let request = fake.requests().pop().expect("a request");
+        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
+    }
+
+    #[tokio::test]
+    async fn reset_state_sends_the_state_object() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(202, json!({})),
+        );
+        let m = ServerManager::new(fake.connection(2, 1));
+        m.action("s1", &ServerAction::ResetState(ResetStateTarget::Active))
+            .await
+            .expect("reset");
+        assert_eq!(
+            last_body(&fake),
+            json!({"os-resetState": {"state": "active"}})
+        );
+        m.action("s1", &ServerAction::ResetState(ResetStateTarget::Error))
+            .await
+            .expect("reset");
+        assert_eq!(
+            last_body(&fake),
+            json!({"os-resetState": {"state": "error"}})
+        );
+    }
+
+    #[tokio::test]
+    async fn single_metadata_items_and_replace_use_novas_paths_and_bodies() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::GET,
+            "servers/s1/metadata/foo",
+            Reply::json(200, json!({"meta": {"foo": "Foo Value"}})),
+        );
+        fake.on(
+            Method::PUT,
+            "servers/s1/metadata/foo",
+            Reply::json(200, json!({"meta": {"foo": "Bar"}})),
+        );
+        fake.on(
+            Method::PUT,
+            "servers/s1/metadata",
+            Reply::json(200, json!({"metadata": {"a": "1"}})),
+        );
+        let m = ServerManager::new(fake.connection(2, 1));
+        assert_eq!(
+            m.metadata_item("s1", "foo").await.expect("item").value,
+            "Foo Value"
+        );
+        assert_eq!(
+            m.set_metadata_item("s1", "foo", "Bar")
+                .await
+                .expect("set")
+                .value,
+            "Bar"
+        );
+        assert_eq!(last_body(&fake), json!({"meta": {"foo": "Bar"}}));
+        let items = BTreeMap::from([("a".to_owned(), "1".to_owned())]);
+        let all = m
+            .replace_metadata("s1", &items)
+            .await
+            .expect("replace")
+            .value;
+        assert_eq!(all, items);
+        let request = fake.requests().pop().expect("sent");
+        assert_eq!(request.method, Method::PUT);
+        assert_eq!(request.path, "servers/s1/metadata");
+        let error = m.metadata_item("s1", "").await.expect_err("empty key");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert_eq!(fake.requests().len(), 3, "the empty key was not sent");
+    }
+
+    #[tokio::test]
+    async fn delete_all_tags_needs_2_26_and_sends_nothing_before() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::DELETE,
+            "servers/s1/tags",
+            Reply::json(204, json!({})),
+        );
+        let error = ServerManager::new(fake.connection(2, 25))
+            .delete_all_tags("s1")
+            .await
+            .expect_err("2.25");
+        assert!(
+            matches!(error, Error::VersionNotSupported { .. }),
+            "{error:?}"
+        );
+        assert!(fake.requests().is_empty());
+        ServerManager::new(fake.connection(2, 26))
+            .delete_all_tags("s1")
+            .await
+            .expect("deleted");
+        let request = fake.requests().pop().expect("sent");
+        assert_eq!(
+            (request.method, request.path.as_str()),
+            (Method::DELETE, "servers/s1/tags")
+        );
+    }
+
+    #[tokio::test]
+    async fn ips_read_the_samples_shapes() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::GET,
+            "servers/s1/ips",
+            Reply::json(
+                200,
+                json!({"addresses": {"private": [{"addr": "192.168.1.30", "version": 4}]}}),
+            ),
+        );
+        fake.on(
+            Method::GET,
+            "servers/s1/ips/private",
+            Reply::json(
+                200,
+                json!({"private": [{"addr": "192.168.1.30", "version": 4}]}),
+            ),
+        );
+        let m = ServerManager::new(fake.connection(2, 1));
+        let all = m.ips("s1").await.expect("ips").value;
+        assert_eq!(all["private"][0].addr, "192.168.1.30");
+        let one = m.ips_by_network("s1", "private").await.expect("one").value;
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].version, 4);
     }
 }

@@ -222,8 +222,23 @@ pub async fn rebuild(ctx: &Ctx, a: RebuildArgs) -> CliResult<Output> {
     if let Some(k) = &a.key_name {
         req = req.key_name(k);
     }
+    if a.key_unset {
+        req = req.remove_key_name();
+    }
     if let Some(path) = &a.user_data {
         req = req.user_data(read_file(path, "user data file")?);
+    }
+    if a.user_data_unset {
+        req = req.remove_user_data();
+    }
+    if !a.trusted_image_certificate_ids.is_empty() {
+        req = req.trusted_image_certificates(a.trusted_image_certificate_ids.clone());
+    }
+    if a.trusted_image_certificates_unset {
+        req.trusted_image_certificates = Some(None);
+    }
+    if let Some(h) = &a.hostname {
+        req = req.hostname(h);
     }
     if a.preserve_ephemeral {
         req = req.preserve_ephemeral(true);

@@ -84,6 +84,6 @@ pub async fn tag_delete(ctx: &Ctx, name: &str, tags: &[String]) -> CliResult<Out
 pub async fn tag_delete_all(ctx: &Ctx, name: &str) -> CliResult<Output> {
     let compute = ctx.cloud.compute.as_ref();
     let server = crate::resolve::server(compute, name).await?;
-    compute.servers().set_tags(&server.id, &[]).await?;
+    compute.servers().delete_all_tags(&server.id).await?;
     Ok(Output::Nothing)
 }

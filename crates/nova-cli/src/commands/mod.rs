@@ -82,6 +82,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         Command::ResizeConfirm { server } => actions::resize_confirm(ctx, &server, true).await,
         Command::ResizeRevert { server } => actions::resize_confirm(ctx, &server, false).await,
         Command::Rebuild(args) => actions::rebuild(ctx, *args).await,
+        Command::Update(args) => servers::update(ctx, *args).await,
         Command::ImageCreate {
             server,
             name,

@@ -83,6 +83,20 @@ pub enum ServerAdminCommand {
         #[arg(value_name = "private-key")]
         private_key: Option<std::path::PathBuf>,
     },
+    /// Reset the state of a server.
+    #[command(name = "reset-state")]
+    ResetState {
+        /// Reset server(s) in another tenant by name (Admin only).
+        #[arg(long = "all-tenants")]
+        all_tenants: bool,
+        /// Request the server be reset to "active" state instead of "error" state (the
+        /// default).
+        #[arg(long)]
+        active: bool,
+        /// Name or ID of server(s).
+        #[arg(required = true)]
+        servers: Vec<String>,
+    },
     /// Clear the admin password for a server from the metadata server. This action does
     /// not actually change the instance server password.
     #[command(name = "clear-password")]
@@ -98,6 +112,11 @@ pub async fn run(ctx: &Ctx, command: ServerAdminCommand) -> CliResult<Output> {
     let servers = compute.servers();
     let find = |name: String| async move { crate::resolve::server(compute, &name).await };
     match command {
+        ServerAdminCommand::ResetState {
+            all_tenants,
+            active,
+            servers: names,
+        } => reset_state(ctx, &names, all_tenants, active).await,
         ServerAdminCommand::Restore { server } => {
             let server = find(server).await?;
             servers.action(&server.id, &ServerAction::Restore).await?;
@@ -255,4 +274,55 @@ fn decrypt_password(key: &std::path::Path, cipher: &str) -> CliResult<String> {
     })?;
     crate::password_crypto::decrypt_password(&pem, cipher)
         .map_err(|e| CliError::new(ErrorKind::Api, "DecryptionFailure", e.to_string()))
+}
+
+/// `nova reset-state [--all-tenants] [--active] <server> [<server> ...]`: every server is
+/// tried; with several, failures are reported one by one, then the command fails like
+/// novaclient ("Unable to reset the state for the specified server(s).").
+async fn reset_state(
+    ctx: &Ctx,
+    names: &[String],
+    all_tenants: bool,
+    active: bool,
+) -> CliResult<Output> {
+    let compute = ctx.cloud.compute.as_ref();
+    let target = if active {
+        nova_v2::ResetStateTarget::Active
+    } else {
+        nova_v2::ResetStateTarget::Error
+    };
+    let names = super::scoped_names(ctx, names.to_vec(), all_tenants).await?;
+    let mut failed = false;
+    if let [name] = names.as_slice() {
+        // one server: its own error, as the other commands report it
+        let server = crate::resolve::server(compute, name).await?;
+        compute
+            .servers()
+            .action(&server.id, &ServerAction::ResetState(target))
+            .await?;
+        return Ok(Output::Nothing);
+    }
+    for name in &names {
+        let result = async {
+            let server = crate::resolve::server(compute, name).await?;
+            compute
+                .servers()
+                .action(&server.id, &ServerAction::ResetState(target))
+                .await?;
+            Ok::<(), CliError>(())
+        }
+        .await;
+        if let Err(e) = result {
+            eprintln!("Reset state for server {name} failed: {}", e.message);
+            failed = true;
+        }
+    }
+    if failed {
+        return Err(CliError::new(
+            ErrorKind::Api,
+            "CommandError",
+            "Unable to reset the state for the specified server(s).".to_owned(),
+        ));
+    }
+    Ok(Output::Nothing)
 }

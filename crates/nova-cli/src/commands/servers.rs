@@ -5,7 +5,7 @@ use nova_v2::{PowerState, Server, ServerQuery, ServerStatus, SortDir, wait_for_d
 use serde_json::{Map, Value, json};
 
 use super::{Ctx, comma_list, for_each_server};
-use crate::cli::ListArgs;
+use crate::cli::{ListArgs, UpdateArgs};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress::interruptible;
@@ -197,6 +197,27 @@ async fn query(ctx: &Ctx, a: &ListArgs) -> CliResult<ServerQuery> {
     if let Some(v) = a.locked {
         q = q.locked(v);
     }
+    if let Some(v) = &a.availability_zone {
+        q = q.availability_zone(v);
+    }
+    if let Some(v) = &a.key_name {
+        q = q.key_name(v);
+    }
+    if a.config_drive || a.no_config_drive {
+        q = q.config_drive(a.config_drive);
+    }
+    if let Some(v) = a.progress {
+        q = q.progress(v);
+    }
+    if let Some(v) = &a.vm_state {
+        q = q.vm_state(v.parse().unwrap_or_else(|e| match e {}));
+    }
+    if let Some(v) = &a.task_state {
+        q = q.task_state(v.parse().unwrap_or_else(|e| match e {}));
+    }
+    if let Some(v) = &a.power_state {
+        q = q.power_state(power_state_code(v)?);
+    }
     if let Some(sort) = &a.sort {
         for (key, dir) in sort_keys(sort)? {
             q = q.sort(key, dir);
@@ -217,6 +238,26 @@ async fn query(ctx: &Ctx, a: &ListArgs) -> CliResult<ServerQuery> {
         }
     }
     Ok(q)
+}
+
+/// The power state of a `--power-state` name (novaclient's names, as in Nova's
+/// `InstancePowerState`).
+fn power_state_code(name: &str) -> CliResult<PowerState> {
+    let code = match name {
+        "pending" => 0,
+        "running" => 1,
+        "paused" => 3,
+        "shutdown" => 4,
+        "crashed" => 6,
+        "suspended" => 7,
+        other => {
+            return Err(CliError::usage(format!(
+                "invalid --power-state {other:?}: use pending, running, paused, shutdown, \
+                 crashed or suspended"
+            )));
+        }
+    };
+    Ok(PowerState::from_code(code))
 }
 
 fn field_value(server: &Server, map: &Map<String, Value>, field: &str) -> Value {
@@ -330,5 +371,28 @@ pub async fn delete(ctx: &Ctx, names: &[String], wait: bool) -> CliResult<Output
         }
     })
     .await?;
+    Ok(Output::Nothing)
+}
+
+/// `nova update [--name] [--description] [--hostname]`: prints nothing, like novaclient.
+pub async fn update(ctx: &Ctx, a: UpdateArgs) -> CliResult<Output> {
+    let compute = ctx.cloud.compute.as_ref();
+    let server = crate::resolve::server(compute, &a.server).await?;
+    let mut req = nova_v2::UpdateServer::new();
+    if let Some(name) = &a.name {
+        req = req.name(name);
+    }
+    match a.description.as_deref() {
+        Some("") => req = req.clear_description(),
+        Some(d) => req = req.description(d),
+        None => {}
+    }
+    if let Some(h) = &a.hostname {
+        req = req.hostname(h);
+    }
+    if a.name.is_none() && a.description.is_none() && a.hostname.is_none() {
+        return Ok(Output::Nothing);
+    }
+    compute.servers().update(&server.id, &req).await?;
     Ok(Output::Nothing)
 }

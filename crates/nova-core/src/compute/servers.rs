@@ -107,4 +107,35 @@ pub trait ServerApi: Send + Sync + std::fmt::Debug {
         admin_pass: Option<SecretString>,
         image_ref: Option<String>,
     ) -> Result<ApiResponse<SecretString>>;
+    // --- Server extras: single metadata items, all tags, addresses by network ---
+    /// `GET /servers/{id}/metadata/{key}` (every version): one item's value (404
+    /// "Metadata item was not found" when unset).
+    async fn metadata_item(&self, id: &str, key: &str) -> Result<ApiResponse<String>>;
+    /// `PUT /servers/{id}/metadata` (every version): replaces all items; returns them.
+    async fn replace_metadata(
+        &self,
+        id: &str,
+        items: &BTreeMap<String, String>,
+    ) -> Result<ApiResponse<BTreeMap<String, String>>>;
+    /// `PUT /servers/{id}/metadata/{key}` (every version): sets one item; returns its value.
+    async fn set_metadata_item(
+        &self,
+        id: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<ApiResponse<String>>;
+    /// `DELETE /servers/{id}/tags` (2.26+): removes every tag.
+    async fn delete_all_tags(&self, id: &str) -> Result<ApiResponse<()>>;
+    /// `GET /servers/{id}/ips` (every version): the addresses by network label.
+    async fn ips(
+        &self,
+        id: &str,
+    ) -> Result<ApiResponse<BTreeMap<String, Vec<crate::types::NetworkAddress>>>>;
+    /// `GET /servers/{id}/ips/{network_label}` (every version): the addresses on one
+    /// network (404 "Instance is not a member of specified network" otherwise).
+    async fn ips_by_network(
+        &self,
+        id: &str,
+        network_label: &str,
+    ) -> Result<ApiResponse<Vec<crate::types::NetworkAddress>>>;
 }

@@ -71,6 +71,7 @@ pub use server::{
 };
 pub use server_action::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
 pub use server_action::{CreateImage, RebootType, ServerAction};
+pub use server_action::{NetworkAddress, ResetStateTarget};
 pub use server_group::{CreateServerGroup, ServerGroup, ServerGroupPolicy, ServerGroupQuery};
 #[allow(unused_imports)]
 pub use server_move::*;

@@ -79,6 +79,9 @@ pub enum ServerAction {
     Restore,
     /// `trigger_crash_dump` (2.17+).
     TriggerCrashDump,
+    /// `os-resetState` (admin, every version): sets the server's vm_state and clears its
+    /// task_state, without touching the hypervisor.
+    ResetState(ResetStateTarget),
 }
 
 impl ServerAction {
@@ -105,6 +108,7 @@ impl ServerAction {
             Self::ForceDelete => "forceDelete",
             Self::Restore => "restore",
             Self::TriggerCrashDump => "trigger_crash_dump",
+            Self::ResetState(_) => "os-resetState",
         }
     }
 
@@ -137,6 +141,38 @@ impl ServerAction {
             _ => {}
         }
         gates
+    }
+}
+
+/// The vm_state `os-resetState` sets: Nova accepts only these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResetStateTarget {
+    /// `error` (novaclient's default).
+    #[default]
+    Error,
+    /// `active`.
+    Active,
+}
+
+impl ResetStateTarget {
+    /// The wire text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Active => "active",
+        }
+    }
+}
+
+impl ServerAction {
+    /// The `{"os-resetState": {"state": ...}}` body, or `None` for another action.
+    pub fn reset_state_body(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::ResetState(state) => {
+                Some(serde_json::json!({"os-resetState": {"state": state.as_str()}}))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -254,6 +290,23 @@ where
     })
 }
 
+// --- Addresses of a server by network (`GET /servers/{id}/ips[/{network}]`) ---
+
+/// One address as `GET /servers/{id}/ips` shows it (no MAC or type, unlike the server's
+/// `addresses`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NetworkAddress {
+    /// The IP address.
+    #[serde(default, deserialize_with = "super::string_enum::null_as_default")]
+    pub addr: String,
+    /// 4 or 6 (0 when absent).
+    #[serde(default, deserialize_with = "super::string_enum::null_as_default")]
+    pub version: u8,
+    /// Fields this client does not know.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Checks the reference samples of a server's password and security group listing: `true`
 /// when `key` was one of them (and the sample passed).
 #[cfg(test)]
@@ -283,7 +336,38 @@ pub(crate) fn check_admin_sample(key: &str, inner: &serde_json::Value, file: &st
             }
             true
         }
+        // server-ips: `{"addresses": {label: [...]}}` and `{label: [...]}`
+        "addresses" if file.contains("server-ips") => {
+            let nets: std::collections::BTreeMap<String, Vec<NetworkAddress>> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!nets.is_empty(), "{file}: networks");
+            nets.values().for_each(|list| check_addresses(list, file));
+            true
+        }
+        // server-metadata: `{"metadata": {key: value}}` (string values only)
+        "metadata" if file.contains("server-metadata") => {
+            let items: std::collections::BTreeMap<String, String> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(!items.is_empty(), "{file}: items");
+            true
+        }
+        _ if file.contains("server-ips-network") => {
+            let list: Vec<NetworkAddress> =
+                serde_json::from_value(inner.clone()).unwrap_or_else(|e| panic!("{file}: {e}"));
+            check_addresses(&list, file);
+            true
+        }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+fn check_addresses(list: &[NetworkAddress], file: &str) {
+    assert!(!list.is_empty(), "{file}: addresses");
+    for a in list {
+        assert!(a.addr.parse::<std::net::IpAddr>().is_ok(), "{file}: addr");
+        assert!(a.version == 4 || a.version == 6, "{file}: version");
+        assert!(a.extra.is_empty(), "{file}: untyped {:?}", a.extra);
     }
 }
 
@@ -304,6 +388,23 @@ mod admin_action_tests {
             .to_body();
         assert_eq!(with_meta["createBackup"]["metadata"]["k"], "v");
         assert_eq!(with_meta["createBackup"]["rotation"], 0);
+    }
+
+    #[test]
+    fn reset_state_body_is_novas_and_defaults_to_error() {
+        let action = ServerAction::ResetState(ResetStateTarget::default());
+        assert_eq!(action.name(), "os-resetState");
+        assert_eq!(
+            action.reset_state_body(),
+            Some(serde_json::json!({"os-resetState": {"state": "error"}}))
+        );
+        let active = ServerAction::ResetState(ResetStateTarget::Active);
+        assert_eq!(
+            active.reset_state_body(),
+            Some(serde_json::json!({"os-resetState": {"state": "active"}}))
+        );
+        assert!(active.operation_gate().is_none() && active.field_gates().is_empty());
+        assert!(ServerAction::Stop.reset_state_body().is_none());
     }
 
     #[test]

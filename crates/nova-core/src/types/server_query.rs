@@ -1,6 +1,6 @@
 //! Filters, sorting and paging of `GET /servers[/detail]`.
 
-use super::server::ServerStatus;
+use super::server::{PowerState, ServerStatus, TaskState, VmState};
 
 /// A sort direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,6 +71,18 @@ pub struct ServerQuery {
     pub limit: Option<u32>,
     /// `marker`: the last id of the previous page.
     pub marker: Option<String>,
+    /// `key_name` (admin only before 2.83; Nova drops it silently for others).
+    pub key_name: Option<String>,
+    /// `config_drive` (admin only before 2.83): with or without a config drive.
+    pub config_drive: Option<bool>,
+    /// `progress` in percent (admin only before 2.83).
+    pub progress: Option<u8>,
+    /// `vm_state` (admin only before 2.83).
+    pub vm_state: Option<VmState>,
+    /// `task_state` (admin only before 2.83).
+    pub task_state: Option<TaskState>,
+    /// `power_state` (admin only before 2.83), sent as its number.
+    pub power_state: Option<PowerState>,
 }
 
 impl ServerQuery {
@@ -194,6 +206,37 @@ impl ServerQuery {
         self
     }
 
+    /// `key_name` filter (admin only before 2.83).
+    pub fn key_name(mut self, v: impl Into<String>) -> Self {
+        self.key_name = Some(v.into());
+        self
+    }
+    /// `config_drive` filter (admin only before 2.83).
+    pub fn config_drive(mut self, v: bool) -> Self {
+        self.config_drive = Some(v);
+        self
+    }
+    /// `progress` filter in percent (admin only before 2.83).
+    pub fn progress(mut self, v: u8) -> Self {
+        self.progress = Some(v);
+        self
+    }
+    /// `vm_state` filter (admin only before 2.83).
+    pub fn vm_state(mut self, v: VmState) -> Self {
+        self.vm_state = Some(v);
+        self
+    }
+    /// `task_state` filter (admin only before 2.83).
+    pub fn task_state(mut self, v: TaskState) -> Self {
+        self.task_state = Some(v);
+        self
+    }
+    /// `power_state` filter (admin only before 2.83).
+    pub fn power_state(mut self, v: PowerState) -> Self {
+        self.power_state = Some(v);
+        self
+    }
+
     /// The version-gated filters this query sets, as (parameter, requirement).
     pub fn field_gates(&self) -> Vec<super::field_gate::FieldGate> {
         use super::field_gate::{self as gate, FieldGate};
@@ -234,6 +277,7 @@ impl ServerQuery {
         opt("ip6", &self.ip6);
         opt("reservation_id", &self.reservation_id);
         opt("availability_zone", &self.availability_zone);
+        opt("key_name", &self.key_name);
         if let Some(s) = &self.status {
             p.push(("status", s.as_str().to_owned()));
         }
@@ -256,6 +300,22 @@ impl ServerQuery {
         if let Some(d) = self.deleted {
             p.push(("deleted", d.to_string()));
         }
+        if let Some(c) = self.config_drive {
+            // what novaclient sends (Python's bool text)
+            p.push(("config_drive", if c { "True" } else { "False" }.to_owned()));
+        }
+        if let Some(n) = self.progress {
+            p.push(("progress", n.to_string()));
+        }
+        if let Some(v) = &self.vm_state {
+            p.push(("vm_state", v.as_str().to_owned()));
+        }
+        if let Some(t) = &self.task_state {
+            p.push(("task_state", t.as_str().to_owned()));
+        }
+        if let Some(ps) = self.power_state {
+            p.push(("power_state", ps.code().to_string()));
+        }
         for (key, dir) in &self.sort {
             p.push(("sort_key", key.clone()));
             p.push(("sort_dir", dir.as_str().to_owned()));
@@ -267,5 +327,37 @@ impl ServerQuery {
             p.push(("marker", m.clone()));
         }
         p
+    }
+}
+
+#[cfg(test)]
+mod extra_filter_tests {
+    use super::*;
+
+    #[test]
+    fn state_and_admin_filters_are_sent_as_nova_reads_them() {
+        let q = ServerQuery::new()
+            .key_name("k1")
+            .config_drive(false)
+            .progress(100)
+            .vm_state(VmState::Error)
+            .task_state(TaskState::Rebooting)
+            .power_state(PowerState::Shutdown);
+        let pairs = q.to_pairs();
+        for (k, v) in [
+            ("key_name", "k1"),
+            ("config_drive", "False"),
+            ("progress", "100"),
+            ("vm_state", "error"),
+            ("task_state", "rebooting"),
+            ("power_state", "4"),
+        ] {
+            assert!(
+                pairs.iter().any(|(pk, pv)| *pk == k && pv == v),
+                "{k}={v} in {pairs:?}"
+            );
+        }
+        assert!(q.field_gates().is_empty(), "none of them is version-gated");
+        assert!(ServerQuery::new().to_pairs().is_empty());
     }
 }

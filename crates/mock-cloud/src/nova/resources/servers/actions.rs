@@ -85,6 +85,9 @@ pub fn run_action(
     {
         return Ok(response);
     }
+    if action == "os-resetState" {
+        return reset_state(inner, ctx, id, args, now);
+    }
     if let Some(response) = admin_action(inner, ctx, id, action, args, now)? {
         return Ok(response);
     }
@@ -1034,4 +1037,39 @@ fn rotate_backups(inner: &mut Inner, server_id: &str, backup_type: &str, rotatio
 /// force-deleted (the mock never reclaims on its own).
 pub fn soft_delete(s: &mut Server, now: DateTime<Utc>) {
     s.settle(Settle::To(VmState::SoftDeleted), now);
+}
+
+// --- os-resetState (admin_actions.py `_reset_state`) ---
+
+/// `os-resetState`: the schema first (400), then the server (404), then the admin policy
+/// (403); sets vm_state, clears task_state (and any transition the mock had pending).
+/// The power state is left as it was, like Nova.
+fn reset_state(
+    inner: &mut Inner,
+    ctx: &NovaCtx,
+    id: &str,
+    args: &Value,
+    now: DateTime<Utc>,
+) -> ApiResult<Response> {
+    let bad = ApiError::bad_request;
+    check_type("os-resetState", args, &["object"]).map_err(bad)?;
+    let obj = args.as_object().cloned().unwrap_or_default();
+    check_required(Some("os-resetState"), &obj, args, &["state"]).map_err(bad)?;
+    check_enum("state", &obj["state"], &["active", "error"]).map_err(bad)?;
+    check_no_extra(Some("os-resetState"), &obj, args, &["state"]).map_err(bad)?;
+    let s = visible_server(inner, ctx, id)?;
+    if !ctx.is_admin {
+        return Err(ApiError::forbidden(
+            "Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.",
+        ));
+    }
+    s.vm_state = if obj["state"] == "active" {
+        VmState::Active
+    } else {
+        VmState::Error
+    };
+    s.task_state = None;
+    s.pending = None;
+    s.updated = now;
+    Ok(accepted())
 }

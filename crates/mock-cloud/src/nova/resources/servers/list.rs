@@ -169,6 +169,15 @@ pub struct Filters {
     key_name: Option<String>,
     user_id: Option<String>,
     reservation_id: Option<String>,
+    /// `vm_state` values (ignored when `status` is given, as Nova derives it from status).
+    vm_states: Vec<String>,
+    /// `task_state` values (ignored when `status` is given).
+    task_states: Vec<String>,
+    /// Regex filters on columns (`common_query_regex_param`): Nova's database applies
+    /// them as an unanchored REGEXP on the column's text.
+    config_drive: Option<regex_automata::meta::Regex>,
+    progress: Option<regex_automata::meta::Regex>,
+    power_state: Option<regex_automata::meta::Regex>,
     /// True when a filter can never match (e.g. an unknown status below 2.38).
     nothing: bool,
 }
@@ -295,11 +304,31 @@ pub fn parse_filters(q: &Query, ctx: &NovaCtx, detail: bool) -> ApiResult<Filter
         f.availability_zone = q.last("availability_zone").map(str::to_string);
         f.key_name = q.last("key_name").map(str::to_string);
         f.user_id = q.last("user_id").map(str::to_string);
+        if f.statuses.is_empty() {
+            f.vm_states = q.all("vm_state").iter().map(|v| v.to_string()).collect();
+            f.task_states = q.all("task_state").iter().map(|v| v.to_string()).collect();
+        }
+        f.config_drive = column_regex(q, "config_drive")?;
+        f.progress = column_regex(q, "progress")?;
+        f.power_state = column_regex(q, "power_state")?;
     }
     if ctx.is_admin {
         f.reservation_id = q.last("reservation_id").map(str::to_string);
     }
     Ok(f)
+}
+
+/// A regex filter's pattern (invalid patterns are taken literally, like `name`).
+fn column_regex(q: &Query, key: &str) -> ApiResult<Option<regex_automata::meta::Regex>> {
+    let Some(raw) = q.last(key) else {
+        return Ok(None);
+    };
+    let re = match regex_automata::meta::Regex::new(raw) {
+        Ok(re) => Some(re),
+        Err(_) => regex_automata::meta::Regex::new(&regex_escape(raw)).ok(),
+    };
+    re.map(Some)
+        .ok_or_else(|| query_error(key, raw, "invalid regular expression"))
 }
 
 fn regex_escape(s: &str) -> String {
@@ -415,6 +444,30 @@ impl Filters {
         }
         if let Some(r) = &self.reservation_id
             && &s.reservation_id != r
+        {
+            return false;
+        }
+        if !self.vm_states.is_empty() && !self.vm_states.iter().any(|v| v == s.vm_state.as_str()) {
+            return false;
+        }
+        if !self.task_states.is_empty() {
+            let task = s.task_state.map(|t| t.as_str());
+            if !self.task_states.iter().any(|t| Some(t.as_str()) == task) {
+                return false;
+            }
+        }
+        if let Some(re) = &self.config_drive
+            && !re.is_match(s.config_drive.as_str())
+        {
+            return false;
+        }
+        if let Some(re) = &self.progress
+            && !re.is_match(s.progress.to_string().as_str())
+        {
+            return false;
+        }
+        if let Some(re) = &self.power_state
+            && !re.is_match(s.power_state.code().to_string().as_str())
         {
             return false;
         }

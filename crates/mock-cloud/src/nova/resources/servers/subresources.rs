@@ -120,10 +120,15 @@ async fn metadata_put_item(
 ) -> ApiResult<Json<Value>> {
     let body = parse_json(&body)?;
     let meta = metadata_body(&body, "meta")?;
-    if meta.len() > 1 {
-        return Err(ApiError::bad_request(
-            "Request body contains too many items",
-        ));
+    // `metadata_update` of schemas/server_metadata.py: exactly one property
+    if meta.len() != 1 {
+        let value = &body["meta"];
+        let message = if meta.is_empty() {
+            format!("{} should be non-empty", py_repr(value))
+        } else {
+            format!("{} has too many properties", py_repr(value))
+        };
+        return Err(ApiError::bad_request(field_error("meta", value, &message)));
     }
     let Some(value) = meta.get(&key) else {
         return Err(ApiError::bad_request("Request body and URI mismatch"));
@@ -143,10 +148,15 @@ async fn metadata_delete_item(
     Path((id, key)): Path<(String, String)>,
 ) -> ApiResult {
     let mut inner = st.nova.lock();
-    let s = mutable_server(&mut inner, &ctx, &id)?;
-    if s.metadata.remove(&key).is_none() {
+    // Nova looks the item up first (404), then checks the lock (409).
+    if !visible_server(&mut inner, &ctx, &id)?
+        .metadata
+        .contains_key(&key)
+    {
         return Err(ApiError::not_found("Metadata item was not found"));
     }
+    let s = mutable_server(&mut inner, &ctx, &id)?;
+    s.metadata.remove(&key);
     s.updated = st.now();
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -422,6 +432,8 @@ pub fn router() -> axum::Router<SharedState> {
             "/servers/{server_id}/tags/{tag}",
             get(tag_show).put(tag_add).delete(tag_delete),
         )
+        .route("/servers/{server_id}/ips", get(ips_index))
+        .route("/servers/{server_id}/ips/{network}", get(ips_show))
         .route(
             "/servers/{server_id}/os-server-password",
             get(password_show).delete(password_clear),
@@ -483,4 +495,63 @@ fn security_group_id(project: &str, name: &str) -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+// --- GET /servers/{id}/ips[/{network}] (ips.py and views/addresses.py) ---
+
+/// The server's addresses by network label, fixed then floating, as `{addr, version}`
+/// (no MAC or type here, unlike the server view); none while building.
+fn networks_of(s: &Server) -> Map<String, Value> {
+    let mut nets: Map<String, Value> = Map::new();
+    if s.vm_state == super::state::VmState::Building {
+        return nets;
+    }
+    for a in &s.addresses {
+        let fixed = std::iter::once(a.addr.as_str());
+        let floating = s
+            .floating_ips
+            .iter()
+            .filter(|(_, f)| f == &a.addr)
+            .map(|(ip, _)| ip.as_str());
+        let entries: Vec<Value> = fixed
+            .chain(floating)
+            .map(|ip| json!({"addr": ip, "version": a.version}))
+            .collect();
+        match nets.get_mut(&a.network) {
+            Some(Value::Array(list)) => list.extend(entries),
+            _ => {
+                nets.insert(a.network.clone(), Value::Array(entries));
+            }
+        }
+    }
+    nets
+}
+
+/// GET /servers/{id}/ips
+async fn ips_index(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let mut inner = st.nova.lock();
+    let s = visible_server(&mut inner, &ctx, &id)?;
+    Ok(Json(json!({"addresses": networks_of(s)})))
+}
+
+/// GET /servers/{id}/ips/{network}: `{label: [...]}`, 404 when the server has no address
+/// on that network.
+async fn ips_show(
+    State(st): State<SharedState>,
+    ctx: NovaCtx,
+    Path((id, network)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let mut inner = st.nova.lock();
+    let s = visible_server(&mut inner, &ctx, &id)?;
+    let mut nets = networks_of(s);
+    match nets.remove(&network) {
+        Some(list) => Ok(Json(json!({ network: list }))),
+        None => Err(ApiError::not_found(
+            "Instance is not a member of specified network",
+        )),
+    }
 }
