@@ -740,6 +740,20 @@ async fn update_metadata_tags_and_subresources() {
     assert_eq!(status, 400);
     assert!(message(&body).contains("'description' was unexpected"));
 
+    // Nova changes metadata only of a settled server (active, paused, suspended, stopped)
+    let (status, body) = nova
+        .post(
+            &format!("servers/{id}/metadata"),
+            v,
+            json!({"metadata": {"a": "1"}}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(
+        message(&body),
+        format!("Cannot 'update metadata' instance {id} while it is in vm_state building")
+    );
+    nova.wait_for(&id, v, "ACTIVE").await;
     let (status, body) = nova
         .post(
             &format!("servers/{id}/metadata"),

@@ -18,6 +18,7 @@ use super::super::store::Inner;
 use super::super::validation::*;
 use super::actions::visible_server;
 use super::create_schema::check_tag;
+use super::state::VmState;
 
 const MAX_TAGS: usize = 50;
 
@@ -25,6 +26,36 @@ fn mutable_server<'a>(inner: &'a mut Inner, ctx: &NovaCtx, id: &str) -> ApiResul
     let s = visible_server(inner, ctx, id)?;
     if s.locked && !ctx.is_admin {
         return Err(ApiError::conflict(format!("Instance {id} is locked")));
+    }
+    Ok(s)
+}
+
+/// A server whose metadata may change: Nova's `check_instance_state(vm_state=[active, paused,
+/// suspended, stopped], task_state=None)` on `update_instance_metadata` and
+/// `delete_instance_metadata`, reported as `Cannot '<action>' instance ...` (409).
+fn metadata_server<'a>(
+    inner: &'a mut Inner,
+    ctx: &NovaCtx,
+    id: &str,
+    action: &str,
+) -> ApiResult<&'a mut Server> {
+    let s = mutable_server(inner, ctx, id)?;
+    let allowed = [
+        VmState::Active,
+        VmState::Paused,
+        VmState::Suspended,
+        VmState::Stopped,
+    ];
+    let state = if !allowed.contains(&s.vm_state) {
+        Some(("vm_state", s.vm_state.as_str()))
+    } else {
+        s.task_state.map(|t| ("task_state", t.as_str()))
+    };
+    if let Some((attr, state)) = state {
+        return Err(ApiError::conflict(format!(
+            "Cannot '{action}' instance {} while it is in {attr} {state}",
+            s.id
+        )));
     }
     Ok(s)
 }
@@ -67,7 +98,7 @@ async fn metadata_write(
     let body = parse_json(&body)?;
     let items = metadata_body(&body, "metadata")?;
     let mut inner = st.nova.lock();
-    let s = mutable_server(&mut inner, &ctx, &id)?;
+    let s = metadata_server(&mut inner, &ctx, &id, "update metadata")?;
     if replace {
         s.metadata.clear();
     }
@@ -135,7 +166,7 @@ async fn metadata_put_item(
     };
     let value = value.as_str().unwrap_or_default().to_string();
     let mut inner = st.nova.lock();
-    let s = mutable_server(&mut inner, &ctx, &id)?;
+    let s = metadata_server(&mut inner, &ctx, &id, "update metadata")?;
     s.metadata.insert(key.clone(), value.clone());
     s.updated = st.now();
     Ok(Json(json!({"meta": {key: value}})))
@@ -155,7 +186,7 @@ async fn metadata_delete_item(
     {
         return Err(ApiError::not_found("Metadata item was not found"));
     }
-    let s = mutable_server(&mut inner, &ctx, &id)?;
+    let s = metadata_server(&mut inner, &ctx, &id, "delete metadata")?;
     s.metadata.remove(&key);
     s.updated = st.now();
     Ok(StatusCode::NO_CONTENT.into_response())
