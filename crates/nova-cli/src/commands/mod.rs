@@ -20,6 +20,7 @@ pub mod server_info;
 pub mod servers;
 pub mod services;
 pub mod usage;
+pub mod usage_audit;
 
 use std::collections::BTreeMap;
 
@@ -86,7 +87,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             meta_tags::tag_delete(ctx, &server, &tags).await
         }
         Command::ServerTagDeleteAll { server } => meta_tags::tag_delete_all(ctx, &server).await,
-        Command::FlavorList { extra_specs } => flavors::list(ctx, extra_specs).await,
+        Command::FlavorList(args) => flavors::list(ctx, args).await,
         Command::FlavorShow { flavor } => flavors::show(ctx, &flavor).await,
         Command::KeypairAdd {
             name,
@@ -94,14 +95,20 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             key_type,
             user,
         } => keypairs::add(ctx, &name, pub_key.as_deref(), key_type, user).await,
-        Command::KeypairList { user } => keypairs::list(ctx, user.as_deref()).await,
+        Command::KeypairList {
+            user,
+            marker,
+            limit,
+        } => keypairs::list(ctx, user.as_deref(), marker, limit).await,
         Command::KeypairShow { keypair, user } => {
             keypairs::show(ctx, &keypair, user.as_deref()).await
         }
         Command::KeypairDelete { name, user } => {
             keypairs::delete(ctx, &name, user.as_deref()).await
         }
-        Command::Limits { tenant } => info::limits(ctx, tenant.as_deref()).await,
+        Command::Limits { tenant, reserved } => {
+            info::limits(ctx, tenant.as_deref(), reserved).await
+        }
         Command::AvailabilityZoneList => info::availability_zones(ctx).await,
         Command::VersionList => info::version_list(ctx).await,
         Command::Help { .. } => Ok(Output::Nothing),
@@ -118,6 +125,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         Command::Quotas(c) => quotas::run(ctx, c).await,
         Command::FlavorAdmin(c) => flavor_admin::run(ctx, c).await,
         Command::RescueShelve(c) => rescue_shelve::run(ctx, c).await,
+        Command::UsageAudit(c) => usage_audit::run(ctx, c).await,
     }
 }
 
