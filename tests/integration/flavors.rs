@@ -138,11 +138,7 @@ async fn flavor_queries_filter_sort_and_page_like_nova() {
 
     // minRam / minDisk keep the flavors at least that big.
     let big = flavors
-        .list_detail_with(
-            &FlavorQuery::new()
-                .min_ram(chosen.ram)
-                .min_disk(chosen.disk),
-        )
+        .list_detail_with(&FlavorQuery::new().min_ram(chosen.ram).min_disk(chosen.disk))
         .await
         .expect("filtered")
         .value;
@@ -172,7 +168,10 @@ async fn flavor_queries_filter_sort_and_page_like_nova() {
         .value
         .items;
     assert_eq!(by_ram.len(), all.len());
-    assert!(by_ram.windows(2).all(|w| w[0].ram >= w[1].ram), "{by_ram:?}");
+    assert!(
+        by_ram.windows(2).all(|w| w[0].ram >= w[1].ram),
+        "{by_ram:?}"
+    );
 
     // Pages of one, following the marker, give every flavor once, in the same order as
     // the unpaged list; each full page links to the next.

@@ -85,11 +85,7 @@ async fn non_admins_are_refused_and_bad_times_get_a_400() {
         return;
     }
     let demo = cloud.compute("2.1").await;
-    let error = demo
-        .usage_audit_logs()
-        .get()
-        .await
-        .expect_err("admin only");
+    let error = demo.usage_audit_logs().get().await.expect_err("admin only");
     match &error {
         Error::Forbidden(fault) => assert_eq!(
             fault.message,

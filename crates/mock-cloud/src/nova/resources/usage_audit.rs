@@ -18,13 +18,14 @@ use super::error::{ApiError, ApiResult};
 use super::services::compute_hosts;
 use super::store::Inner;
 
-fn require_admin(ctx: &NovaCtx) -> ApiResult<()> {
+/// Nova's granular policies `os_compute_api:os-instance-usage-audit-log:{list,show}`.
+fn require_admin(ctx: &NovaCtx, rule: &str) -> ApiResult<()> {
     if ctx.is_admin {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
-            "Policy doesn't allow os_compute_api:os-instance-usage-audit-log to be performed.",
-        ))
+        Err(ApiError::forbidden(format!(
+            "Policy doesn't allow os_compute_api:os-instance-usage-audit-log:{rule} to be performed."
+        )))
     }
 }
 
@@ -121,7 +122,7 @@ fn report(inner: &Inner, before: NaiveDateTime) -> Value {
 }
 
 async fn index(State(st): State<SharedState>, ctx: NovaCtx) -> ApiResult<Json<Value>> {
-    require_admin(&ctx)?;
+    require_admin(&ctx, "list")?;
     let now = st.now().naive_utc();
     let inner = st.nova.lock();
     Ok(Json(
@@ -134,7 +135,7 @@ async fn show(
     ctx: NovaCtx,
     Path(before): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&ctx)?;
+    require_admin(&ctx, "show")?;
     let at = parse_before(&before)
         .ok_or_else(|| ApiError::bad_request(format!("Invalid timestamp for date {before}")))?;
     let inner = st.nova.lock();
