@@ -66,7 +66,7 @@ async fn admin_reads_the_audit_of_the_last_completed_month_over_every_host() {
         .expect("back up");
     let partial = partial.expect("the report with a host down");
     assert_consistent(&partial);
-    assert_eq!(partial.hosts_not_run, [host.clone()]);
+    assert_eq!(partial.hosts_not_run, std::slice::from_ref(&host));
     assert!(!partial.log.contains_key(&host));
     assert_eq!(
         partial.overall_status,

@@ -1,6 +1,13 @@
 //! `GET /flavors`, `/flavors/detail`, `/flavors/{id}` shaped per microversion
 //! (description 2.55, extra_specs 2.61, swap 0 instead of "" from 2.75, rxtx_factor and
 //! OS-FLV-DISABLED:disabled removed at 2.102).
+//!
+//! Lists take Nova's `minRam`, `minDisk` (integers, else 400 `Invalid minRam filter [x]`),
+//! `is_public` (admins only: `none` for all, a boolean, else 400 `Invalid is_public filter
+//! [x]`; absent or `true` lists the public flavors plus the private ones the caller's
+//! project may use; non-admins always get that), `sort_key` (a flavor column), `sort_dir`
+//! (`asc` by default), `limit` and `marker` (400 `marker [x] not found`), with a
+//! `flavors_links` next link on a full page.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
