@@ -42,6 +42,7 @@ mod server_moves;
 mod servers;
 mod services;
 mod usage;
+mod usage_audit;
 mod user_keypairs;
 
 /// An ed25519 public key to import (its private half was thrown away).

@@ -345,11 +345,7 @@ pub enum Command {
     },
     /// Print a list of available 'flavors' (sizes of servers).
     #[command(name = "flavor-list")]
-    FlavorList {
-        /// Also show the extra specs.
-        #[arg(long)]
-        extra_specs: bool,
-    },
+    FlavorList(crate::commands::flavors::FlavorListArgs),
     /// Show details about the given flavor.
     #[command(name = "flavor-show")]
     FlavorShow {
@@ -377,6 +373,12 @@ pub enum Command {
         /// List key-pairs of specified user ID (Admin only, 2.10+).
         #[arg(long, value_name = "user-id")]
         user: Option<String>,
+        /// The last keypair of the previous page; displays list of keypairs after "marker" (2.35+).
+        #[arg(long, value_name = "marker")]
+        marker: Option<String>,
+        /// Maximum number of keypairs to display (2.35+; Nova caps it at its `max_limit`).
+        #[arg(long, value_name = "limit")]
+        limit: Option<u32>,
     },
     /// Show details about the given keypair.
     #[command(name = "keypair-show")]
@@ -401,6 +403,9 @@ pub enum Command {
         /// Display information from single tenant (Admin only).
         #[arg(long, value_name = "tenant")]
         tenant: Option<String>,
+        /// Include reservations count (always 0 on Nova; not sent from 2.75, which refuses it).
+        #[arg(long)]
+        reserved: bool,
     },
     /// List all the availability zones.
     #[command(name = "availability-zone-list")]
@@ -452,6 +457,9 @@ pub enum Command {
     /// Rescue, shelve and force-delete.
     #[command(flatten)]
     RescueShelve(crate::commands::rescue_shelve::RescueShelveCommand),
+    /// The instance usage audit log.
+    #[command(flatten)]
+    UsageAudit(crate::commands::usage_audit::UsageAuditCommand),
     /// Host-wide loops: host-evacuate-live, host-servers-migrate, host-meta.
     #[command(flatten)]
     HostLoops(crate::commands::host_loops::HostLoopCommand),

@@ -88,6 +88,9 @@ impl ComputeClient for FakeClient {
     fn usage(&self) -> Arc<dyn nova_core::compute::UsageApi> {
         panic!("{} has no usage API", self.name)
     }
+    fn usage_audit_logs(&self) -> Arc<dyn nova_core::compute::InstanceUsageAuditLogApi> {
+        panic!("{} has no usage audit log API", self.name)
+    }
 }
 
 fn fake_v2(conn: Connection) -> Box<dyn ComputeClient> {

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use nova_core::compute::InstanceUsageAuditLogApi;
 use nova_core::compute::{
     AggregateApi, ConsoleApi, HypervisorApi, InstanceActionApi, MigrationApi, ServerDiagnosticsApi,
     ServerInterfaceApi, ServerMigrationApi, ServerVolumeApi, ServiceApi, UsageApi,
@@ -31,6 +32,7 @@ use crate::server_volumes::ServerVolumeManager;
 use crate::servers::ServerManager;
 use crate::services::ServiceManager;
 use crate::usage::UsageManager;
+use crate::usage_audit::InstanceUsageAuditLogManager;
 use crate::user_keypairs::UserKeypairManager;
 
 /// The lowest microversion this client supports.
@@ -63,6 +65,7 @@ pub struct NovaV2Client {
     services: Arc<ServiceManager>,
     aggregates: Arc<AggregateManager>,
     usage: Arc<UsageManager>,
+    usage_audit_logs: Arc<InstanceUsageAuditLogManager>,
 }
 
 impl NovaV2Client {
@@ -90,6 +93,7 @@ impl NovaV2Client {
             services: Arc::new(ServiceManager::new(conn.clone())),
             aggregates: Arc::new(AggregateManager::new(conn.clone())),
             usage: Arc::new(UsageManager::new(conn.clone())),
+            usage_audit_logs: Arc::new(InstanceUsageAuditLogManager::new(conn.clone())),
             conn,
         }
     }
@@ -176,5 +180,8 @@ impl ComputeClient for NovaV2Client {
     }
     fn usage(&self) -> Arc<dyn UsageApi> {
         self.usage.clone()
+    }
+    fn usage_audit_logs(&self) -> Arc<dyn InstanceUsageAuditLogApi> {
+        self.usage_audit_logs.clone()
     }
 }

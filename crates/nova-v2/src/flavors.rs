@@ -2,12 +2,13 @@
 
 use async_trait::async_trait;
 use nova_core::compute::FlavorApi;
-use nova_core::types::{Flavor, FlavorSummary};
-use nova_core::{ApiResponse, Connection, Result};
+use nova_core::types::{Flavor, FlavorQuery, FlavorSummary, Link, Page, next_link};
+use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::find::{is_not_found, unique_by_name};
-use crate::path::encode;
+use crate::path::{encode, with_query};
 
 /// Flavors over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ struct FlavorBody {
 struct FlavorsBody<T> {
     #[serde(default = "Vec::new")]
     flavors: Vec<T>,
+    #[serde(default)]
+    flavors_links: Vec<Link>,
 }
 
 impl FlavorManager {
@@ -31,24 +34,56 @@ impl FlavorManager {
     pub fn new(conn: Connection) -> Self {
         Self { conn }
     }
+
+    /// One page of `base` (`flavors` or `flavors/detail`) for `query`.
+    async fn page<T: DeserializeOwned + Send + 'static>(
+        &self,
+        base: &str,
+        query: &FlavorQuery,
+    ) -> Result<ApiResponse<Page<T>>> {
+        if query
+            .sort_key
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
+            return Err(Error::InvalidInput {
+                field: "sort_key".to_owned(),
+                reason: "an empty sort key".to_owned(),
+            });
+        }
+        if query.marker.as_deref().is_some_and(str::is_empty) {
+            return Err(Error::InvalidInput {
+                field: "marker".to_owned(),
+                reason: "an empty marker".to_owned(),
+            });
+        }
+        let path = with_query(base, &query.to_pairs());
+        let resp = self.conn.get::<FlavorsBody<T>>(&path).await?;
+        Ok(resp.map(|b| Page {
+            next: next_link(&b.flavors_links).map(str::to_owned),
+            items: b.flavors,
+        }))
+    }
 }
 
 #[async_trait]
 impl FlavorApi for FlavorManager {
     async fn list(&self) -> Result<ApiResponse<Vec<FlavorSummary>>> {
-        let resp = self
-            .conn
-            .get::<FlavorsBody<FlavorSummary>>("flavors")
-            .await?;
-        Ok(resp.map(|b| b.flavors))
+        let resp = self.list_with(&FlavorQuery::default()).await?;
+        Ok(resp.map(|page| page.items))
     }
 
     async fn list_detail(&self) -> Result<ApiResponse<Vec<Flavor>>> {
-        let resp = self
-            .conn
-            .get::<FlavorsBody<Flavor>>("flavors/detail")
-            .await?;
-        Ok(resp.map(|b| b.flavors))
+        let resp = self.list_detail_with(&FlavorQuery::default()).await?;
+        Ok(resp.map(|page| page.items))
+    }
+
+    async fn list_with(&self, query: &FlavorQuery) -> Result<ApiResponse<Page<FlavorSummary>>> {
+        self.page("flavors", query).await
+    }
+
+    async fn list_detail_with(&self, query: &FlavorQuery) -> Result<ApiResponse<Page<Flavor>>> {
+        self.page("flavors/detail", query).await
     }
 
     async fn get(&self, id: &str) -> Result<ApiResponse<Flavor>> {
@@ -77,5 +112,70 @@ impl FlavorApi for FlavorManager {
                 .collect(),
         )?;
         Ok(all.map(|()| flavor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
+    use nova_core::types::{FlavorVisibility, SortDir};
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn list_with_sends_novas_parameters_and_reads_the_next_link() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::GET,
+            "flavors/detail",
+            Reply::json(
+                200,
+                json!({
+                    "flavors": [{"id": "2", "name": "m1.small", "ram": 2048, "vcpus": 1, "disk": 20}],
+                    "flavors_links": [{"rel": "next", "href": "http://h/v2.1/flavors/detail?limit=1&marker=2"}]
+                }),
+            ),
+        );
+        let query = FlavorQuery::new()
+            .is_public(FlavorVisibility::All)
+            .min_ram(1024)
+            .sort_key("memory_mb")
+            .sort_dir(SortDir::Asc)
+            .limit(1);
+        let page = FlavorManager::new(fake.connection(2, 1))
+            .list_detail_with(&query)
+            .await
+            .expect("page")
+            .value;
+        assert_eq!(page.items[0].id, "2");
+        assert_eq!(
+            page.next.as_deref(),
+            Some("http://h/v2.1/flavors/detail?limit=1&marker=2")
+        );
+        assert_eq!(
+            fake.requests().pop().expect("sent").path,
+            "flavors/detail?is_public=None&minRam=1024&sort_key=memory_mb&sort_dir=asc&limit=1"
+        );
+    }
+
+    #[tokio::test]
+    async fn plain_list_sends_no_parameters_and_bad_input_sends_nothing() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::GET,
+            "flavors",
+            Reply::json(200, json!({"flavors": [{"id": "1", "name": "m1.tiny"}]})),
+        );
+        let manager = FlavorManager::new(fake.connection(2, 55));
+        let flavors = manager.list().await.expect("list").value;
+        assert_eq!(flavors.len(), 1);
+        assert_eq!(fake.requests().pop().expect("sent").path, "flavors");
+        let error = manager
+            .list_with(&FlavorQuery::new().marker(""))
+            .await
+            .expect_err("empty marker");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        assert_eq!(fake.requests().len(), 1, "the bad query was not sent");
     }
 }

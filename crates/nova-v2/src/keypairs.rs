@@ -3,14 +3,14 @@
 use async_trait::async_trait;
 use http::Method;
 use nova_core::compute::KeypairApi;
-use nova_core::types::{CreateKeypair, Keypair};
+use nova_core::types::{CreateKeypair, Keypair, KeypairQuery, Link, Page, next_link};
 use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::body;
 use crate::gate::check_fields;
-use crate::path::encode;
+use crate::path::{encode, with_query};
 
 /// Keypairs over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ struct KeypairBody {
 struct KeypairsBody {
     #[serde(default)]
     keypairs: Vec<KeypairBody>,
+    #[serde(default)]
+    keypairs_links: Vec<Link>,
 }
 
 impl KeypairManager {
@@ -66,8 +68,26 @@ impl KeypairApi for KeypairManager {
     }
 
     async fn list(&self) -> Result<ApiResponse<Vec<Keypair>>> {
-        let resp = self.conn.get::<KeypairsBody>("os-keypairs").await?;
-        Ok(resp.map(|b| b.keypairs.into_iter().map(|k| k.keypair).collect()))
+        let resp = self.list_with(&KeypairQuery::default()).await?;
+        Ok(resp.map(|page| page.items))
+    }
+
+    async fn list_with(&self, query: &KeypairQuery) -> Result<ApiResponse<Page<Keypair>>> {
+        check_fields(&self.conn, &query.field_gates())?;
+        for (field, value) in [("user_id", &query.user_id), ("marker", &query.marker)] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(Error::InvalidInput {
+                    field: field.to_owned(),
+                    reason: format!("an empty {field}"),
+                });
+            }
+        }
+        let path = with_query("os-keypairs", &query.to_pairs());
+        let resp = self.conn.get::<KeypairsBody>(&path).await?;
+        Ok(resp.map(|b| Page {
+            next: next_link(&b.keypairs_links).map(str::to_owned),
+            items: b.keypairs.into_iter().map(|k| k.keypair).collect(),
+        }))
     }
 
     async fn get(&self, name: &str) -> Result<ApiResponse<Keypair>> {
@@ -88,5 +108,61 @@ impl KeypairApi for KeypairManager {
             )
             .await?;
         Ok(resp.map(|_| ()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake_transport::{FakeTransport, Reply};
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn list_with_pages_from_2_35_and_reads_the_next_link() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::GET,
+            "os-keypairs",
+            Reply::json(
+                200,
+                json!({
+                    "keypairs": [{"keypair": {"name": "a", "fingerprint": "f"}}],
+                    "keypairs_links": [{"rel": "next", "href": "http://h/v2.1/os-keypairs?limit=1&marker=a"}]
+                }),
+            ),
+        );
+        let page = KeypairManager::new(fake.connection(2, 35))
+            .list_with(&KeypairQuery::new().limit(1).marker("0 start"))
+            .await
+            .expect("page")
+            .value;
+        assert_eq!(page.items[0].name, "a");
+        assert!(page.next.is_some_and(|n| n.ends_with("marker=a")));
+        assert_eq!(
+            fake.requests().pop().expect("sent").path,
+            "os-keypairs?limit=1&marker=0%20start"
+        );
+    }
+
+    #[tokio::test]
+    async fn paging_below_2_35_is_refused_before_sending() {
+        let fake = FakeTransport::new();
+        let error = KeypairManager::new(fake.connection(2, 34))
+            .list_with(&KeypairQuery::new().limit(5))
+            .await
+            .expect_err("2.34");
+        assert!(
+            matches!(error, Error::FieldNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = KeypairManager::new(fake.connection(2, 9))
+            .list_with(&KeypairQuery::new().user_id("u"))
+            .await
+            .expect_err("2.9");
+        assert!(
+            matches!(error, Error::FieldNotSupported { .. }),
+            "{error:?}"
+        );
+        assert!(fake.requests().is_empty());
     }
 }

@@ -58,6 +58,7 @@ mod server_volumes;
 mod servers;
 mod services;
 mod usage;
+mod usage_audit;
 mod user_keypairs;
 pub mod wait;
 
@@ -81,6 +82,7 @@ pub use server_volumes::ServerVolumeManager;
 pub use servers::ServerManager;
 pub use services::ServiceManager;
 pub use usage::UsageManager;
+pub use usage_audit::InstanceUsageAuditLogManager;
 pub use user_keypairs::UserKeypairManager;
 pub use wait::{
     Clock, ProgressCallback, ServerWaitExt, TokioClock, VirtualClock, WaitOptions, WaitProgress,

@@ -1,6 +1,7 @@
 //! `limits`, `availability-zone-list` and `version-list`.
 
 use http::{HeaderMap, Method};
+use nova_core::types::LimitsQuery;
 use nova_core::{VersionStatus, parse_versions, version_root_candidates};
 use serde_json::{Value, json};
 
@@ -8,20 +9,25 @@ use super::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
-/// `nova limits [--tenant <project>]`: the absolute limits as `Name | Used | Max`, like
-/// novaclient; `--tenant` (admin) reads another project's.
-pub async fn limits(ctx: &Ctx, tenant: Option<&str>) -> CliResult<Output> {
-    let limits = match tenant {
-        Some(project) => {
-            ctx.cloud
-                .compute
-                .quotas()
-                .project_limits(project)
-                .await?
-                .value
-        }
-        None => ctx.cloud.compute.limits().get().await?.value,
-    };
+/// `nova limits [--tenant <project>] [--reserved]`: the absolute limits as
+/// `Name | Used | Max`, like novaclient; `--tenant` (admin) reads another project's.
+/// `--reserved` is sent below 2.75; from 2.75 Nova refuses the parameter, and since it counts
+/// usage (reservations are always 0) the answer is the same without it, so it is dropped
+/// with a note on stderr.
+pub async fn limits(ctx: &Ctx, tenant: Option<&str>, reserved: bool) -> CliResult<Output> {
+    let compute = &ctx.cloud.compute;
+    let send_reserved = reserved && compute.microversion() < nova_core::MicroVersion::new(2, 75);
+    if reserved && !send_reserved {
+        eprintln!(
+            "note: --reserved is not sent at {} (Nova refuses it from 2.75; reservations are always 0)",
+            compute.microversion()
+        );
+    }
+    let mut query = LimitsQuery::new().reserved(send_reserved);
+    if let Some(project) = tenant {
+        query = query.tenant_id(project);
+    }
+    let limits = compute.limits().get_with(&query).await?.value;
     let a = &limits.absolute;
     let num = |v: Option<i64>| v.map_or(Value::Null, |n| json!(n));
     let rows: Vec<(&str, Option<i64>, Option<i64>)> = vec![

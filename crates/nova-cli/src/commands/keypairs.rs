@@ -1,6 +1,6 @@
 //! `keypair-add`, `keypair-list`, `keypair-show` and `keypair-delete`.
 
-use nova_v2::{CreateKeypair, Keypair, KeypairType};
+use nova_v2::{CreateKeypair, Keypair, KeypairQuery, KeypairType};
 use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
 
@@ -41,12 +41,31 @@ pub async fn add(
     }
 }
 
-/// `nova keypair-list [--user <user-id>]` (`--user`: admin, 2.10+).
-pub async fn list(ctx: &Ctx, user: Option<&str>) -> CliResult<Output> {
+/// `nova keypair-list [--user <user-id>] [--marker <marker>] [--limit <limit>]` (`--user`:
+/// admin, 2.10+; `--marker` and `--limit`: 2.35+, refused before sending below).
+pub async fn list(
+    ctx: &Ctx,
+    user: Option<&str>,
+    marker: Option<String>,
+    limit: Option<u32>,
+) -> CliResult<Output> {
     let compute = &ctx.cloud.compute;
-    let keypairs = match user {
-        Some(u) => compute.user_keypairs().list(u).await?.value,
-        None => compute.keypairs().list().await?.value,
+    let keypairs = match (user, marker.is_some() || limit.is_some()) {
+        (user, true) => {
+            let mut query = KeypairQuery::new();
+            if let Some(u) = user {
+                query = query.user_id(u);
+            }
+            if let Some(m) = marker {
+                query = query.marker(m);
+            }
+            if let Some(l) = limit {
+                query = query.limit(l);
+            }
+            compute.keypairs().list_with(&query).await?.value.items
+        }
+        (Some(u), false) => compute.user_keypairs().list(u).await?.value,
+        (None, false) => compute.keypairs().list().await?.value,
     };
     let rows = keypairs
         .iter()

@@ -23,6 +23,7 @@ pub mod servers;
 pub mod services;
 pub mod ssh;
 pub mod usage;
+pub mod usage_audit;
 
 use std::collections::BTreeMap;
 
@@ -103,7 +104,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             meta_tags::tag_delete(ctx, &server, &tags).await
         }
         Command::ServerTagDeleteAll { server } => meta_tags::tag_delete_all(ctx, &server).await,
-        Command::FlavorList { extra_specs } => flavors::list(ctx, extra_specs).await,
+        Command::FlavorList(args) => flavors::list(ctx, args).await,
         Command::FlavorShow { flavor } => flavors::show(ctx, &flavor).await,
         Command::KeypairAdd {
             name,
@@ -111,14 +112,20 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             key_type,
             user,
         } => keypairs::add(ctx, &name, pub_key.as_deref(), key_type, user).await,
-        Command::KeypairList { user } => keypairs::list(ctx, user.as_deref()).await,
+        Command::KeypairList {
+            user,
+            marker,
+            limit,
+        } => keypairs::list(ctx, user.as_deref(), marker, limit).await,
         Command::KeypairShow { keypair, user } => {
             keypairs::show(ctx, &keypair, user.as_deref()).await
         }
         Command::KeypairDelete { name, user } => {
             keypairs::delete(ctx, &name, user.as_deref()).await
         }
-        Command::Limits { tenant } => info::limits(ctx, tenant.as_deref()).await,
+        Command::Limits { tenant, reserved } => {
+            info::limits(ctx, tenant.as_deref(), reserved).await
+        }
         Command::AvailabilityZoneList => info::availability_zones(ctx).await,
         Command::VersionList => info::version_list(ctx).await,
         Command::Help { .. } => Ok(Output::Nothing),
@@ -139,6 +146,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         Command::Ssh(a) => ssh::ssh(ctx, a).await,
         // Printed by main before any authentication.
         Command::Completion { .. } | Command::BashCompletion => Ok(Output::Nothing),
+        Command::UsageAudit(c) => usage_audit::run(ctx, c).await,
     }
 }
 

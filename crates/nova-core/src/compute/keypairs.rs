@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use crate::types::{CreateKeypair, Keypair};
+use crate::types::{CreateKeypair, Keypair, KeypairQuery, Page};
 use crate::{ApiResponse, Result};
 
 /// Keypairs (`/os-keypairs`).
@@ -12,8 +12,13 @@ pub trait KeypairApi: Send + Sync + std::fmt::Debug {
     /// `POST /os-keypairs`: imports the public key, or (below 2.92) generates one and returns
     /// its private key.
     async fn create(&self, request: &CreateKeypair) -> Result<ApiResponse<Keypair>>;
-    /// `GET /os-keypairs`.
+    /// `GET /os-keypairs`: the caller's keypairs (from 2.35 the first page, at most Nova's
+    /// `max_limit`).
     async fn list(&self) -> Result<ApiResponse<Vec<Keypair>>>;
+    /// `GET /os-keypairs?user_id=&limit=&marker=`: one page, with the `keypairs_links` next
+    /// link when the page is full (`user_id` 2.10+, `limit` and `marker` 2.35+; refused
+    /// before sending below those).
+    async fn list_with(&self, query: &KeypairQuery) -> Result<ApiResponse<Page<Keypair>>>;
     /// `GET /os-keypairs/{name}`.
     async fn get(&self, name: &str) -> Result<ApiResponse<Keypair>>;
     /// `DELETE /os-keypairs/{name}`.

@@ -2,13 +2,16 @@
 
 use async_trait::async_trait;
 
-use crate::types::Limits;
+use crate::types::{Limits, LimitsQuery};
 use crate::{ApiResponse, Result};
 
 /// Limits (`/limits`).
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait LimitsApi: Send + Sync + std::fmt::Debug {
-    /// `GET /limits`.
+    /// `GET /limits` (2.1+).
     async fn get(&self) -> Result<ApiResponse<Limits>>;
+    /// `GET /limits?reserved=1&tenant_id=` (2.1+; `reserved` below 2.75, where Nova stopped
+    /// accepting unknown parameters; `tenant_id` another project's, admin).
+    async fn get_with(&self, query: &LimitsQuery) -> Result<ApiResponse<Limits>>;
 }

@@ -23,6 +23,7 @@ mod server_volumes;
 mod servers;
 mod services;
 mod usage;
+mod usage_audit;
 mod user_keypairs;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub use server_volumes::ServerVolumeApi;
 pub use servers::{ServerApi, ServerStream};
 pub use services::ServiceApi;
 pub use usage::UsageApi;
+pub use usage_audit::InstanceUsageAuditLogApi;
 pub use user_keypairs::UserKeypairApi;
 
 #[cfg(any(test, feature = "mocks"))]
@@ -86,6 +88,8 @@ pub use servers::MockServerApi;
 pub use services::MockServiceApi;
 #[cfg(any(test, feature = "mocks"))]
 pub use usage::MockUsageApi;
+#[cfg(any(test, feature = "mocks"))]
+pub use usage_audit::MockInstanceUsageAuditLogApi;
 #[cfg(any(test, feature = "mocks"))]
 pub use user_keypairs::MockUserKeypairApi;
 
@@ -138,4 +142,6 @@ pub trait ComputeClient: Send + Sync + std::fmt::Debug {
     fn aggregates(&self) -> Arc<dyn AggregateApi>;
     /// Simple tenant usage (`/os-simple-tenant-usage`).
     fn usage(&self) -> Arc<dyn UsageApi>;
+    /// The instance usage audit log (`/os-instance_usage_audit_log`, admin).
+    fn usage_audit_logs(&self) -> Arc<dyn InstanceUsageAuditLogApi>;
 }

@@ -98,3 +98,83 @@ impl CreateKeypair {
         self
     }
 }
+
+/// Filters and paging of `GET /os-keypairs`. Unset fields are not sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeypairQuery {
+    /// `user_id`: another user's keypairs (2.10+, admin).
+    pub user_id: Option<String>,
+    /// `limit`: page size (2.35+).
+    pub limit: Option<u32>,
+    /// `marker`: the last keypair name of the previous page (2.35+).
+    pub marker: Option<String>,
+}
+
+impl KeypairQuery {
+    /// No filters: what `list()` sends.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Another user's keypairs (2.10+, admin).
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+    /// Page size (2.35+).
+    pub fn limit(mut self, n: u32) -> Self {
+        self.limit = Some(n);
+        self
+    }
+    /// Start after this keypair name (2.35+).
+    pub fn marker(mut self, name: impl Into<String>) -> Self {
+        self.marker = Some(name.into());
+        self
+    }
+
+    /// The version-gated parameters this query sets.
+    pub fn field_gates(&self) -> Vec<super::field_gate::FieldGate> {
+        use super::field_gate::FieldGate;
+        let mut gates = Vec::new();
+        if self.user_id.is_some() {
+            gates.push(FieldGate::new("user_id", &[">=2.10"]));
+        }
+        if self.limit.is_some() {
+            gates.push(FieldGate::new("limit", &[">=2.35"]));
+        }
+        if self.marker.is_some() {
+            gates.push(FieldGate::new("marker", &[">=2.35"]));
+        }
+        gates
+    }
+
+    /// The query parameters in order (unencoded).
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p: Vec<(&'static str, String)> = Vec::new();
+        if let Some(u) = &self.user_id {
+            p.push(("user_id", u.clone()));
+        }
+        if let Some(l) = self.limit {
+            p.push(("limit", l.to_string()));
+        }
+        if let Some(m) = &self.marker {
+            p.push(("marker", m.clone()));
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keypair_query_pairs_and_gates() {
+        let q = KeypairQuery::new().user_id("u").limit(2).marker("k1");
+        let pairs = q.to_pairs();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(pairs, [("user_id", "u"), ("limit", "2"), ("marker", "k1")]);
+        let gates: Vec<&str> = q.field_gates().iter().map(|g| g.field).collect();
+        assert_eq!(gates, ["user_id", "limit", "marker"]);
+        assert!(KeypairQuery::new().field_gates().is_empty());
+    }
+}

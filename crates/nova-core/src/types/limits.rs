@@ -84,3 +84,68 @@ pub struct AbsoluteLimits {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
+
+/// The parameters of `GET /limits`. Unset fields are not sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LimitsQuery {
+    /// `reserved=1`: count reservations in the used totals (novaclient's `--reserved`).
+    /// Nova has counted usage instead of reserving since Pike, so reservations are always 0;
+    /// from 2.75 Nova refuses the parameter (unknown query parameters are rejected).
+    pub reserved: bool,
+    /// `tenant_id`: another project's limits (admin).
+    pub tenant_id: Option<String>,
+}
+
+impl LimitsQuery {
+    /// No parameters: what `get()` sends.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Asks for reservations to be counted (below 2.75).
+    pub fn reserved(mut self, yes: bool) -> Self {
+        self.reserved = yes;
+        self
+    }
+    /// Another project's limits (admin).
+    pub fn tenant_id(mut self, project_id: impl Into<String>) -> Self {
+        self.tenant_id = Some(project_id.into());
+        self
+    }
+
+    /// The version-gated parameters this query sets.
+    pub fn field_gates(&self) -> Vec<super::field_gate::FieldGate> {
+        use super::field_gate::FieldGate;
+        if self.reserved {
+            vec![FieldGate::new("reserved", &["<2.75"])]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The query parameters in novaclient's order (unencoded).
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut p: Vec<(&'static str, String)> = Vec::new();
+        if self.reserved {
+            p.push(("reserved", "1".to_owned()));
+        }
+        if let Some(t) = &self.tenant_id {
+            p.push(("tenant_id", t.clone()));
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_query_pairs_and_gate() {
+        assert!(LimitsQuery::new().to_pairs().is_empty());
+        let q = LimitsQuery::new().reserved(true).tenant_id("p1");
+        let pairs = q.to_pairs();
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(pairs, [("reserved", "1"), ("tenant_id", "p1")]);
+        assert_eq!(q.field_gates()[0].any_of, ["<2.75"]);
+    }
+}

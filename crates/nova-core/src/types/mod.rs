@@ -33,6 +33,7 @@ mod service;
 mod string_enum;
 mod update_server;
 mod usage;
+mod usage_audit;
 
 #[allow(unused_imports)]
 pub use aggregate::*;
@@ -51,14 +52,14 @@ pub use create_server::{
 pub use diagnostics::*;
 pub use evacuate::{EvacuateResult, EvacuateServer};
 pub use field_gate::{ALL_GATE_REQUIREMENTS, FieldGate};
-pub use flavor::{Flavor, FlavorSummary};
+pub use flavor::{Flavor, FlavorQuery, FlavorSummary, FlavorVisibility};
 pub use flavor_admin::{CreateFlavor, ExtraSpecs, FlavorAccess};
 #[allow(unused_imports)]
 pub use hypervisor::*;
 #[allow(unused_imports)]
 pub use instance_action::*;
-pub use keypair::{CreateKeypair, Keypair, KeypairType};
-pub use limits::{AbsoluteLimits, Limits};
+pub use keypair::{CreateKeypair, Keypair, KeypairQuery, KeypairType};
+pub use limits::{AbsoluteLimits, Limits, LimitsQuery};
 pub use link::{Link, next_link};
 #[allow(unused_imports)]
 pub use migration::*;
@@ -81,6 +82,7 @@ pub use service::*;
 pub use update_server::{RebuildServer, UpdateServer};
 #[allow(unused_imports)]
 pub use usage::*;
+pub use usage_audit::{AuditHostLog, AuditTaskState, InstanceUsageAuditLog, parse_audit_before};
 
 #[cfg(test)]
 mod sample_tests;

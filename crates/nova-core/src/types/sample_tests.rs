@@ -225,6 +225,7 @@ fn check(path: &Path) -> usize {
                     super::service::check_sample,
                     super::aggregate::check_sample,
                     super::usage::check_sample,
+                    super::usage_audit::check_sample,
                 ];
                 if !checks
                     .iter()

@@ -1,6 +1,13 @@
 //! `GET /flavors`, `/flavors/detail`, `/flavors/{id}` shaped per microversion
 //! (description 2.55, extra_specs 2.61, swap 0 instead of "" from 2.75, rxtx_factor and
 //! OS-FLV-DISABLED:disabled removed at 2.102).
+//!
+//! Lists take Nova's `minRam`, `minDisk` (integers, else 400 `Invalid minRam filter [x]`),
+//! `is_public` (admins only: `none` for all, a boolean, else 400 `Invalid is_public filter
+//! [x]`; absent or `true` lists the public flavors plus the private ones the caller's
+//! project may use; non-admins always get that), `sort_key` (a flavor column), `sort_dir`
+//! (`asc` by default), `limit` and `marker` (400 `marker [x] not found`), with a
+//! `flavors_links` next link on a full page.
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -56,6 +63,36 @@ pub fn flavor_detail(f: &Flavor, v: ApiVersion, base_url: &str) -> Value {
     Value::Object(m)
 }
 
+/// `minRam` / `minDisk`: Nova's `int()` of the value, else 400 with its message.
+fn int_filter(q: &Query, key: &str) -> ApiResult<i64> {
+    match q.last(key) {
+        None => Ok(0),
+        Some(raw) => raw
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| ApiError::bad_request(format!("Invalid {key} filter [{raw}]"))),
+    }
+}
+
+/// The `is_public` filter as Nova reads it: non-admins always get `true`; an admin's value
+/// is `none` (any case) for all, a strict boolean, else 400. Absent means `true`.
+fn is_public_filter(ctx: &NovaCtx, q: &Query) -> ApiResult<Option<bool>> {
+    if !ctx.is_admin {
+        return Ok(Some(true));
+    }
+    let Some(raw) = q.last("is_public") else {
+        return Ok(Some(true));
+    };
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "none" => Ok(None),
+        "1" | "t" | "true" | "on" | "y" | "yes" => Ok(Some(true)),
+        "0" | "f" | "false" | "off" | "n" | "no" => Ok(Some(false)),
+        _ => Err(ApiError::bad_request(format!(
+            "Invalid is_public filter [{raw}]"
+        ))),
+    }
+}
+
 fn list(st: &SharedState, ctx: &NovaCtx, raw: Option<&str>, detail: bool) -> ApiResult<Value> {
     let inner = st.nova.lock();
     let q = Query::parse(raw);
@@ -77,8 +114,9 @@ fn list(st: &SharedState, ctx: &NovaCtx, raw: Option<&str>, detail: bool) -> Api
         .map_err(ApiError::bad_request)?;
     }
     let limit = parse_limit(&q, inner.config.max_limit).map_err(ApiError::bad_request)?;
-    let min_ram: u32 = q.last("minRam").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let min_disk: u32 = q.last("minDisk").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let min_ram = int_filter(&q, "minRam")?;
+    let min_disk = int_filter(&q, "minDisk")?;
+    let is_public = is_public_filter(ctx, &q)?;
     let name = if v.at_least(2, 102) {
         q.last("name")
     } else {
@@ -88,12 +126,32 @@ fn list(st: &SharedState, ctx: &NovaCtx, raw: Option<&str>, detail: bool) -> Api
         .flavors
         .iter()
         .map(|f| &**f)
-        .filter(|f| f.ram >= min_ram && f.disk >= min_disk)
+        .filter(|f| i64::from(f.ram) >= min_ram && i64::from(f.disk) >= min_disk)
         .filter(|f| name.is_none_or(|n| f.name.contains(n)))
-        .filter(|f| super::flavor_admin::listed(&inner, ctx, &q, f))
+        .filter(|f| match is_public {
+            // Public, plus (as in Nova's query) the private ones the caller's project may use.
+            Some(true) => {
+                f.is_public
+                    || inner
+                        .flavor_access
+                        .access
+                        .get(&f.id)
+                        .is_some_and(|projects| projects.contains(&ctx.project_id))
+            }
+            Some(false) => !f.is_public,
+            None => true,
+        })
         .collect();
     let sort_key = q.last("sort_key").unwrap_or("flavorid");
-    let desc = q.last("sort_dir") == Some("desc");
+    let desc = match q.last("sort_dir").unwrap_or("asc") {
+        "" | "asc" => false,
+        "desc" => true,
+        _ => {
+            return Err(ApiError::bad_request(
+                "Unknown sort direction, must be 'desc' or 'asc'",
+            ));
+        }
+    };
     match sort_key {
         "flavorid" | "id" => flavors.sort_by(|a, b| a.id.cmp(&b.id)),
         "name" => flavors.sort_by(|a, b| a.name.cmp(&b.name)),

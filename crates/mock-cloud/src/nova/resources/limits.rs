@@ -1,5 +1,6 @@
 //! `GET /limits` per microversion (network limits gone at 2.36, maxImageMeta at 2.39,
-//! personality limits at 2.57).
+//! personality limits at 2.57; unknown query parameters such as `reserved` refused from
+//! 2.75).
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -67,6 +68,11 @@ async fn show(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let q = Query::parse(raw.as_deref());
+    // Unknown parameters (novaclient's `reserved` among them) are ignored below 2.75 and
+    // refused from it; reservations are always 0 since Nova counts usage.
+    if ctx.version.at_least(2, 75) {
+        super::query::reject_unknown(&q, &["tenant_id"]).map_err(ApiError::bad_request)?;
+    }
     let project = match q.last("tenant_id") {
         Some(t) if t != ctx.project_id => {
             if !ctx.is_admin {

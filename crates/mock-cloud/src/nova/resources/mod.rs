@@ -34,6 +34,7 @@ pub mod servers;
 pub mod services;
 pub mod store;
 pub mod usage;
+pub mod usage_audit;
 pub mod validation;
 
 #[cfg(test)]
@@ -66,5 +67,6 @@ pub fn router() -> axum::Router<SharedState> {
         .merge(services::router())
         .merge(aggregates::router())
         .merge(usage::router())
+        .merge(usage_audit::router())
         .merge(attachments::router())
 }
