@@ -43,20 +43,6 @@ fn has_access(inner: &Inner, project: &str, flavor_id: &str) -> bool {
         .is_some_and(|projects| projects.contains(project))
 }
 
-/// Whether flavor `f` is in a flavor list for `ctx` and the `is_public` filter in `q`: by
-/// default public flavors (and, for non-admins, private ones their project may use); admins
-/// choose with `is_public=false` (private only) or `is_public=none` (all).
-pub fn listed(inner: &Inner, ctx: &NovaCtx, q: &super::query::Query, f: &Flavor) -> bool {
-    if !ctx.is_admin {
-        return f.is_public || has_access(inner, &ctx.project_id, &f.id);
-    }
-    match q.last("is_public").map(str::to_ascii_lowercase).as_deref() {
-        Some("none") => true,
-        Some("false" | "f" | "0" | "no" | "off") => !f.is_public,
-        _ => f.is_public,
-    }
-}
-
 fn forbidden(rule: &str) -> ApiError {
     ApiError::forbidden(format!(
         "Policy doesn't allow os_compute_api:{rule} to be performed."
