@@ -167,11 +167,6 @@ mod tests {
     use crate::fake_transport::{FakeTransport, Reply};
     use serde_json::json;
 
-    fn sent_body(fake: &FakeTransport) -> Value {
-        let request = fake.requests().pop().expect("a request");
-        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
-    }
-
     fn aggregate() -> Value {
         json!({"aggregate": {"id": 1, "name": "agg", "availability_zone": null,
             "hosts": ["compute-0"], "metadata": {}, "deleted": false}})
@@ -188,16 +183,16 @@ mod tests {
         let m = AggregateManager::new(fake.connection(2, 41));
         let a = m.add_host(1, "compute-0").await.expect("added").value;
         assert_eq!(a.host_list(), ["compute-0"]);
-        assert_eq!(sent_body(&fake), json!({"add_host": {"host": "compute-0"}}));
+        assert_eq!(fake.last_body(), json!({"add_host": {"host": "compute-0"}}));
         m.remove_host(1, "compute-0").await.expect("removed");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"remove_host": {"host": "compute-0"}})
         );
         let items: BTreeMap<String, Option<String>> = [("k".to_owned(), None)].into();
         m.set_metadata(1, &items).await.expect("set");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"set_metadata": {"metadata": {"k": null}}})
         );
         assert_eq!(fake.requests()[0].path, "os-aggregates/1/action");
@@ -232,7 +227,7 @@ mod tests {
         let m = AggregateManager::new(fake.connection(2, 81));
         m.cache_images(1, &images).await.expect("cached");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"cache": [{"id": "70a599e0-31e7-49b7-b260-868f441e862b"}]})
         );
         let twice = vec![images[0].clone(), images[0].clone()];
@@ -255,14 +250,14 @@ mod tests {
             .await
             .expect("created");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"aggregate": {"name": "agg", "availability_zone": "london"}})
         );
         m.update(1, &UpdateAggregate::new().availability_zone("paris"))
             .await
             .expect("updated");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"aggregate": {"availability_zone": "paris"}})
         );
         let error = m

@@ -62,6 +62,12 @@ impl FakeTransport {
         self.seen.lock().expect("seen").clone()
     }
 
+    /// The JSON body of the last request sent.
+    pub(crate) fn last_body(&self) -> serde_json::Value {
+        let request = self.requests().pop().expect("a request");
+        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
+    }
+
     pub(crate) fn connection(self: &Arc<Self>, major: u16, minor: u16) -> Connection {
         let v = MicroVersion::new(major, minor);
         *self.version.lock().expect("version") = Some(v);

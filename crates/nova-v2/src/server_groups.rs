@@ -102,11 +102,6 @@ mod tests {
     use nova_core::types::ServerGroupPolicy;
     use serde_json::json;
 
-    fn sent_body(fake: &FakeTransport) -> Value {
-        let request = fake.requests().pop().expect("a request");
-        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
-    }
-
     #[tokio::test]
     async fn create_sends_policies_below_2_64_and_policy_from_2_64() {
         let reply = json!({"server_group": {"id": "g1", "name": "g", "policies": ["affinity"]}});
@@ -120,14 +115,14 @@ mod tests {
             .value;
         assert_eq!(group.id, "g1");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"server_group": {"name": "g", "policies": ["affinity"]}})
         );
         let _ = ServerGroupManager::new(fake.connection(2, 64))
             .create(&request)
             .await;
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"server_group": {"name": "g", "policy": "affinity"}})
         );
     }

@@ -118,11 +118,6 @@ mod tests {
     use crate::fake_transport::{FakeTransport, Reply};
     use serde_json::json;
 
-    fn sent_body(fake: &FakeTransport) -> Value {
-        let request = fake.requests().pop().expect("a request");
-        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
-    }
-
     #[tokio::test]
     async fn attach_body_per_version_and_gates_before_io() {
         let fake = FakeTransport::new();
@@ -142,7 +137,7 @@ mod tests {
             .value;
         assert_eq!(attached.volume_id, "v1");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"volumeAttachment": {"volumeId": "v1", "tag": "t",
                 "delete_on_termination": true}})
         );
@@ -176,7 +171,7 @@ mod tests {
             .await
             .expect("swapped");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"volumeAttachment": {"volumeId": "v2"}})
         );
         let keep = UpdateVolumeAttachment::new("v1").delete_on_termination(false);
@@ -193,7 +188,7 @@ mod tests {
             .await
             .expect("2.85");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"volumeAttachment": {"volumeId": "v1", "delete_on_termination": false}})
         );
         assert_eq!(fake.requests().len(), 2);

@@ -721,11 +721,6 @@ mod admin_action_tests {
     use crate::fake_transport::{FakeTransport, Reply};
     use serde_json::json;
 
-    fn sent_body(fake: &FakeTransport) -> Value {
-        let request = fake.requests().pop().expect("a request");
-        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
-    }
-
     #[tokio::test]
     async fn create_backup_reads_the_body_from_2_45_and_the_location_before() {
         let fake = FakeTransport::new();
@@ -742,7 +737,7 @@ mod admin_action_tests {
             .value;
         assert_eq!(id, "img-9");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"createBackup": {"name": "Backup 1", "backup_type": "daily", "rotation": 1}})
         );
         let error = ServerManager::new(fake.connection(2, 45))
@@ -766,14 +761,14 @@ mod admin_action_tests {
             .await
             .expect("added");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"addFloatingIp": {"address": "172.24.4.10", "fixed_address": "10.0.0.3"}})
         );
         old.remove_floating_ip("s1", "172.24.4.10")
             .await
             .expect("removed");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"removeFloatingIp": {"address": "172.24.4.10"}})
         );
         let new = ServerManager::new(fake.connection(2, 44));
@@ -832,17 +827,17 @@ mod admin_action_tests {
             .await
             .expect("changed");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"changePassword": {"adminPass": "foo"}})
         );
         m.add_security_group("s1", "web").await.expect("added");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"addSecurityGroup": {"name": "web"}})
         );
         m.remove_security_group("s1", "web").await.expect("removed");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"removeSecurityGroup": {"name": "web"}})
         );
         let groups = m.security_groups("s1").await.expect("listed").value;
@@ -876,11 +871,11 @@ mod admin_action_tests {
         m.action("s1", &ServerAction::TriggerCrashDump)
             .await
             .expect("dumped");
-        assert_eq!(sent_body(&fake), json!({"trigger_crash_dump": null}));
+        assert_eq!(fake.last_body(), json!({"trigger_crash_dump": null}));
         m.action("s1", &ServerAction::Restore)
             .await
             .expect("restored");
-        assert_eq!(sent_body(&fake), json!({"restore": null}));
+        assert_eq!(fake.last_body(), json!({"restore": null}));
         fake.on(
             Method::POST,
             "servers/s2/action",
@@ -893,7 +888,7 @@ mod admin_action_tests {
             .value;
         assert_eq!(pass.expose_secret(), "MySecretPass");
         assert_eq!(
-            sent_body(&fake),
+            fake.last_body(),
             json!({"rescue": {"rescue_image_ref": "img"}})
         );
         assert_eq!(fake.requests().len(), 3);
@@ -906,11 +901,6 @@ mod server_extras_tests {
     use crate::fake_transport::{FakeTransport, Reply};
     use nova_core::types::ResetStateTarget;
     use serde_json::json;
-
-    fn last_body(fake: &FakeTransport) -> Value {
-        let request = fake.requests().pop().expect("a request");
-        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
-    }
 
     #[tokio::test]
     async fn reset_state_sends_the_state_object() {
@@ -925,14 +915,14 @@ mod server_extras_tests {
             .await
             .expect("reset");
         assert_eq!(
-            last_body(&fake),
+            fake.last_body(),
             json!({"os-resetState": {"state": "active"}})
         );
         m.action("s1", &ServerAction::ResetState(ResetStateTarget::Error))
             .await
             .expect("reset");
         assert_eq!(
-            last_body(&fake),
+            fake.last_body(),
             json!({"os-resetState": {"state": "error"}})
         );
     }
@@ -967,7 +957,7 @@ mod server_extras_tests {
                 .value,
             "Bar"
         );
-        assert_eq!(last_body(&fake), json!({"meta": {"foo": "Bar"}}));
+        assert_eq!(fake.last_body(), json!({"meta": {"foo": "Bar"}}));
         let items = BTreeMap::from([("a".to_owned(), "1".to_owned())]);
         let all = m
             .replace_metadata("s1", &items)

@@ -160,11 +160,6 @@ mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
 
-    fn body_of(fake: &FakeTransport) -> Value {
-        let request = fake.requests().pop().expect("a request");
-        serde_json::from_slice(&request.body.expect("a body")).expect("json body")
-    }
-
     fn reply() -> Reply {
         Reply::json(
             200,
@@ -192,7 +187,7 @@ mod tests {
             .await
             .expect("down");
         assert_eq!(
-            body_of(&fake),
+            fake.last_body(),
             json!({"host": "h", "binary": "nova-compute", "forced_down": true})
         );
         let error = manager
@@ -224,7 +219,7 @@ mod tests {
         let sent = fake.requests().pop().expect("sent");
         assert_eq!(sent.path, "os-services/u-1");
         assert_eq!(
-            body_of(&fake),
+            fake.last_body(),
             json!({"status": "disabled", "disabled_reason": "maintenance"})
         );
         let error = manager.enable("h", "nova-compute").await.expect_err("old");
