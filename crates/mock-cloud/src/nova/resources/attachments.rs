@@ -86,23 +86,7 @@ fn server_for<'a>(
     action: &str,
     allowed: &[VmState],
 ) -> ApiResult<&'a mut Server> {
-    let s = visible_server(inner, ctx, id)?;
-    if s.locked && !ctx.is_admin {
-        return Err(ApiError::conflict(format!("Instance {id} is locked")));
-    }
-    if !allowed.contains(&s.vm_state) {
-        return Err(ApiError::conflict(format!(
-            "Cannot '{action}' instance {id} while it is in vm_state {}",
-            s.vm_state.as_str()
-        )));
-    }
-    if let Some(task) = s.task_state {
-        return Err(ApiError::conflict(format!(
-            "Cannot '{action}' instance {id} while it is in task_state {}",
-            task.as_str()
-        )));
-    }
-    Ok(s)
+    super::servers::actions::server_for_action(inner, ctx, id, action, allowed)
 }
 
 fn object<'a>(body: &'a Value, key: &str) -> ApiResult<Option<&'a Map<String, Value>>> {

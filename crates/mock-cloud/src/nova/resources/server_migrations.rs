@@ -26,7 +26,9 @@ use crate::state::SharedState;
 use super::error::{ApiError, ApiResult, parse_json};
 use super::model::{Server, Settle};
 use super::query::{Query, next_link, parse_limit, reject_unknown};
-use super::servers::actions::{ACTION_POLLS, visible_server};
+use super::servers::actions::{
+    ACTION_POLLS, busy, check_lock, invalid_state, server_for_action, visible_server,
+};
 use super::servers::state::{TaskState, VmState};
 use super::store::Inner;
 use super::validation::*;
@@ -376,30 +378,6 @@ pub fn move_action(
     }
 }
 
-/// Nova's `check_instance_state` message for a vm_state not allowed.
-fn wrong_vm_state(action: &str, s: &Server) -> ApiError {
-    ApiError::conflict(format!(
-        "Cannot '{action}' instance {} while it is in vm_state {}",
-        s.id,
-        s.vm_state.as_str()
-    ))
-}
-
-fn wrong_task_state(action: &str, s: &Server) -> ApiError {
-    ApiError::conflict(format!(
-        "Cannot '{action}' instance {} while it is in task_state {}",
-        s.id,
-        s.task_state.map(|t| t.as_str()).unwrap_or("None")
-    ))
-}
-
-fn check_locked(s: &Server, ctx: &NovaCtx) -> ApiResult<()> {
-    if s.locked && !ctx.is_admin {
-        return Err(ApiError::conflict(format!("Instance {} is locked", s.id)));
-    }
-    Ok(())
-}
-
 fn migrate(
     inner: &mut Inner,
     ctx: &NovaCtx,
@@ -411,14 +389,13 @@ fn migrate(
     if !ctx.is_admin {
         return Err(policy("os-migrate-server:migrate"));
     }
-    let s = visible_server(inner, ctx, id)?;
-    check_locked(s, ctx)?;
-    if !matches!(s.vm_state, VmState::Active | VmState::Stopped) {
-        return Err(wrong_vm_state("migrate", s));
-    }
-    if s.task_state.is_some() {
-        return Err(wrong_task_state("migrate", s));
-    }
+    let s = server_for_action(
+        inner,
+        ctx,
+        id,
+        "migrate",
+        &[VmState::Active, VmState::Stopped],
+    )?;
     let current = s.host.as_deref().unwrap_or_default().to_string();
     let dest = match pick_target(inner, &current, requested.as_deref()) {
         Target::Host(h) => h,
@@ -476,14 +453,8 @@ fn live_migrate(
     if !ctx.is_admin {
         return Err(policy("os-migrate-server:migrate_live"));
     }
-    let s = visible_server(inner, ctx, id)?;
-    check_locked(s, ctx)?;
-    if !matches!(s.vm_state, VmState::Active | VmState::Paused) {
-        return Err(wrong_vm_state("os-migrateLive", s));
-    }
-    if s.task_state.is_some() {
-        return Err(wrong_task_state("os-migrateLive", s));
-    }
+    let allowed = [VmState::Active, VmState::Paused];
+    let s = server_for_action(inner, ctx, id, "os-migrateLive", &allowed)?;
     let current = s.host.as_deref().unwrap_or_default().to_string();
     // From 2.34 the conductor's checks run after the 202: their failures only show as
     // a migration record in `error`.
@@ -744,12 +715,12 @@ async fn force_complete(
     let now = st.now();
     let mut inner = st.nova.lock();
     let s = visible_server(&mut inner, &ctx, &server_id)?;
-    check_locked(s, &ctx)?;
+    check_lock(s, &ctx)?;
     if s.vm_state != VmState::Active {
-        return Err(wrong_vm_state("force_complete", s));
+        return Err(invalid_state("force_complete", s));
     }
     if s.task_state != Some(TaskState::Migrating) {
-        return Err(wrong_task_state("force_complete", s));
+        return Err(busy("force_complete", s));
     }
     sync(&mut inner, now);
     let r = record_of(&mut inner, &server_id, &mid, StatusCode::BAD_REQUEST)?;
@@ -780,9 +751,9 @@ async fn abort(
     let now = st.now();
     let mut inner = st.nova.lock();
     let s = visible_server(&mut inner, &ctx, &server_id)?;
-    check_locked(s, &ctx)?;
+    check_lock(s, &ctx)?;
     if s.task_state != Some(TaskState::Migrating) {
-        return Err(wrong_task_state("abort live migration", s));
+        return Err(busy("abort live migration", s));
     }
     sync(&mut inner, now);
     let queued_too = ctx.version.at_least(2, 65);

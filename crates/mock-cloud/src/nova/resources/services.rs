@@ -492,20 +492,7 @@ pub fn evacuate(
         ));
     }
     let allowed_states = [VmState::Active, VmState::Stopped, VmState::Error];
-    if !allowed_states.contains(&s.vm_state) {
-        return Err(ApiError::conflict(format!(
-            "Cannot 'evacuate' instance {} while it is in vm_state {}",
-            s.id,
-            s.vm_state.as_str()
-        )));
-    }
-    if let Some(task) = s.task_state {
-        return Err(ApiError::conflict(format!(
-            "Cannot 'evacuate' instance {} while it is in task_state {}",
-            s.id,
-            task.as_str()
-        )));
-    }
+    super::servers::actions::require("evacuate", s, &allowed_states)?;
     let was_stopped = s.vm_state == VmState::Stopped;
     let source_down = inner.services.is_compute_down(&source);
     if !source_down {

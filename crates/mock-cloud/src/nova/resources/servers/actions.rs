@@ -24,8 +24,8 @@ fn accepted() -> Response {
     StatusCode::ACCEPTED.into_response()
 }
 
-/// 409 for a server in the wrong state.
-fn invalid_state(action: &str, s: &Server) -> ApiError {
+/// 409 for a server in the wrong vm_state (Nova's `check_instance_state` message).
+pub fn invalid_state(action: &str, s: &Server) -> ApiError {
     ApiError::conflict(format!(
         "Cannot '{action}' instance {} while it is in vm_state {}",
         s.id,
@@ -33,7 +33,8 @@ fn invalid_state(action: &str, s: &Server) -> ApiError {
     ))
 }
 
-fn busy(action: &str, s: &Server) -> ApiError {
+/// 409 for a server with a task in progress (Nova's `check_instance_state` message).
+pub fn busy(action: &str, s: &Server) -> ApiError {
     ApiError::conflict(format!(
         "Cannot '{action}' instance {} while it is in task_state {}",
         s.id,
@@ -42,7 +43,7 @@ fn busy(action: &str, s: &Server) -> ApiError {
 }
 
 /// `check_instance_state`: vm_state in `allowed` and no task in progress.
-fn require(action: &str, s: &Server, allowed: &[VmState]) -> ApiResult<()> {
+pub fn require(action: &str, s: &Server, allowed: &[VmState]) -> ApiResult<()> {
     if !allowed.contains(&s.vm_state) {
         return Err(invalid_state(action, s));
     }
@@ -50,6 +51,29 @@ fn require(action: &str, s: &Server, allowed: &[VmState]) -> ApiResult<()> {
         return Err(busy(action, s));
     }
     Ok(())
+}
+
+/// `check_instance_lock`: 409 for a locked server unless the caller is an admin.
+pub fn check_lock(s: &Server, ctx: &NovaCtx) -> ApiResult<()> {
+    if s.locked && !ctx.is_admin {
+        return Err(ApiError::conflict(format!("Instance {} is locked", s.id)));
+    }
+    Ok(())
+}
+
+/// The server `id` the caller may run `action` on: visible to it, not locked (unless the
+/// caller is an admin), vm_state in `allowed` and no task in progress.
+pub fn server_for_action<'a>(
+    inner: &'a mut Inner,
+    ctx: &NovaCtx,
+    id: &str,
+    action: &str,
+    allowed: &[VmState],
+) -> ApiResult<&'a mut Server> {
+    let s = visible_server(inner, ctx, id)?;
+    check_lock(s, ctx)?;
+    require(action, s, allowed)?;
+    Ok(s)
 }
 
 /// Run one server action.

@@ -22,14 +22,6 @@ use super::state::VmState;
 
 const MAX_TAGS: usize = 50;
 
-fn mutable_server<'a>(inner: &'a mut Inner, ctx: &NovaCtx, id: &str) -> ApiResult<&'a mut Server> {
-    let s = visible_server(inner, ctx, id)?;
-    if s.locked && !ctx.is_admin {
-        return Err(ApiError::conflict(format!("Instance {id} is locked")));
-    }
-    Ok(s)
-}
-
 /// A server whose metadata may change: Nova's `check_instance_state(vm_state=[active, paused,
 /// suspended, stopped], task_state=None)` on `update_instance_metadata` and
 /// `delete_instance_metadata`, reported as `Cannot '<action>' instance ...` (409).
@@ -39,25 +31,13 @@ fn metadata_server<'a>(
     id: &str,
     action: &str,
 ) -> ApiResult<&'a mut Server> {
-    let s = mutable_server(inner, ctx, id)?;
     let allowed = [
         VmState::Active,
         VmState::Paused,
         VmState::Suspended,
         VmState::Stopped,
     ];
-    let state = if !allowed.contains(&s.vm_state) {
-        Some(("vm_state", s.vm_state.as_str()))
-    } else {
-        s.task_state.map(|t| ("task_state", t.as_str()))
-    };
-    if let Some((attr, state)) = state {
-        return Err(ApiError::conflict(format!(
-            "Cannot '{action}' instance {} while it is in {attr} {state}",
-            s.id
-        )));
-    }
-    Ok(s)
+    super::actions::server_for_action(inner, ctx, id, action, &allowed)
 }
 
 fn metadata_body(body: &Value, key: &str) -> ApiResult<Map<String, Value>> {
