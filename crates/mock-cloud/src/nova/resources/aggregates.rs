@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
-use super::error::{ApiError, ApiResult, parse_json};
+use super::error::{ApiError, ApiResult, parse_json, require_admin};
 use super::store::Inner;
 use super::validation::*;
 
@@ -81,20 +81,6 @@ pub fn aggregate_view(a: &AggregateRecord, ctx: &NovaCtx, full: bool) -> Value {
     Value::Object(m)
 }
 
-fn forbidden(rule: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "Policy doesn't allow os_compute_api:os-aggregates:{rule} to be performed."
-    ))
-}
-
-fn require_admin(ctx: &NovaCtx, rule: &str) -> ApiResult<()> {
-    if ctx.is_admin {
-        Ok(())
-    } else {
-        Err(forbidden(rule))
-    }
-}
-
 fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("Aggregate {id} could not be found."))
 }
@@ -107,7 +93,7 @@ fn find<'a>(inner: &'a mut Inner, id: &str) -> ApiResult<&'a mut AggregateRecord
 }
 
 fn known_host(inner: &Inner, host: &str) -> bool {
-    inner.config.compute_host == host || inner.config.extra_compute_hosts.iter().any(|h| h == host)
+    inner.config.compute_hosts().iter().any(|h| h == host)
 }
 
 fn name_taken(inner: &Inner, name: &str, except: Option<u64>) -> bool {
@@ -151,7 +137,7 @@ fn validate_aggregate_body(body: &Value, create: bool) -> Result<Map<String, Val
 
 /// GET /os-aggregates
 async fn index(State(st): State<SharedState>, ctx: NovaCtx) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "index")?;
+    require_admin(&ctx, "os_compute_api:os-aggregates:index")?;
     let inner = st.nova.lock();
     let list: Vec<Value> = inner
         .aggregates
@@ -170,7 +156,7 @@ async fn create(
 ) -> ApiResult<Json<Value>> {
     let body = parse_json(&body)?;
     let obj = validate_aggregate_body(&body, true).map_err(ApiError::bad_request)?;
-    require_admin(&ctx, "create")?;
+    require_admin(&ctx, "os_compute_api:os-aggregates:create")?;
     let now = st.now();
     let mut inner = st.nova.lock();
     let name = obj["name"].as_str().unwrap_or_default().to_string();
@@ -205,7 +191,7 @@ async fn show(
     ctx: NovaCtx,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "show")?;
+    require_admin(&ctx, "os_compute_api:os-aggregates:show")?;
     let mut inner = st.nova.lock();
     let a = find(&mut inner, &id)?;
     Ok(Json(json!({ "aggregate": aggregate_view(a, &ctx, true) })))
@@ -220,7 +206,7 @@ async fn update(
 ) -> ApiResult<Json<Value>> {
     let body = parse_json(&body)?;
     let obj = validate_aggregate_body(&body, false).map_err(ApiError::bad_request)?;
-    require_admin(&ctx, "update")?;
+    require_admin(&ctx, "os_compute_api:os-aggregates:update")?;
     let now = st.now();
     let mut inner = st.nova.lock();
     let agg_id = find(&mut inner, &id)?.id;
@@ -249,7 +235,7 @@ async fn delete(
     ctx: NovaCtx,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    require_admin(&ctx, "delete")?;
+    require_admin(&ctx, "os_compute_api:os-aggregates:delete")?;
     let mut inner = st.nova.lock();
     let a = find(&mut inner, &id)?;
     if !a.hosts.is_empty() {
@@ -308,7 +294,7 @@ async fn action(
             return Err(bad(format!("There is no such action: {other}")));
         }
     }
-    require_admin(&ctx, name)?;
+    require_admin(&ctx, &format!("os_compute_api:os-aggregates:{name}"))?;
     let now = st.now();
     let mut inner = st.nova.lock();
     let host = args_obj
@@ -402,7 +388,7 @@ async fn cache_images(
         }
         image_ids.push(image.to_string());
     }
-    require_admin(&ctx, "images")?;
+    require_admin(&ctx, "os_compute_api:os-aggregates:images")?;
     let mut inner = st.nova.lock();
     let agg_id = find(&mut inner, &id)?.id;
     let mut unique = image_ids.clone();

@@ -453,8 +453,8 @@ async fn update_volume(
     };
     let swap = new_volume != volume;
     if swap && !ctx.is_admin {
-        return Err(ApiError::forbidden(
-            "Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.",
+        return Err(ApiError::policy(
+            "os_compute_api:os-volumes-attachments:swap",
         ));
     }
     if !swap && !ctx.version.at_least(2, 85) {

@@ -18,8 +18,8 @@ async fn index(State(st): State<SharedState>, _ctx: NovaCtx) -> Json<Value> {
 
 async fn detail(State(st): State<SharedState>, ctx: NovaCtx) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(ApiError::forbidden(
-            "Policy doesn't allow os_compute_api:os-availability-zone:detail to be performed.",
+        return Err(ApiError::policy(
+            "os_compute_api:os-availability-zone:detail",
         ));
     }
     let (zone, host) = {

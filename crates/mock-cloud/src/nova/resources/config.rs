@@ -39,6 +39,19 @@ pub struct NovaConfig {
     pub reclaim_instance_interval: u64,
 }
 
+impl NovaConfig {
+    /// Every compute host: `compute_host`, then `extra_compute_hosts`, without repeats.
+    pub fn compute_hosts(&self) -> Vec<String> {
+        let mut hosts = vec![self.compute_host.clone()];
+        for h in &self.extra_compute_hosts {
+            if !hosts.contains(h) {
+                hosts.push(h.clone());
+            }
+        }
+        hosts
+    }
+}
+
 impl Default for NovaConfig {
     fn default() -> Self {
         Self {

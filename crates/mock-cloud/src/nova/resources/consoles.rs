@@ -193,9 +193,7 @@ async fn connect_info(
     Path(token): Path<String>,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(ApiError::forbidden(
-            "Policy doesn't allow os_compute_api:os-console-auth-tokens to be performed.",
-        ));
+        return Err(ApiError::policy("os_compute_api:os-console-auth-tokens"));
     }
     let inner = st.nova.lock();
     let invalid = || ApiError::not_found(format!("The token '{token}' is invalid or has expired"));

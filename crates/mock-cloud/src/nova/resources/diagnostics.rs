@@ -94,9 +94,7 @@ async fn diagnostics(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(ApiError::forbidden(
-            "Policy doesn't allow os_compute_api:os-server-diagnostics to be performed.",
-        ));
+        return Err(ApiError::policy("os_compute_api:os-server-diagnostics"));
     }
     let now = st.now();
     let mut inner = st.nova.lock();

@@ -44,6 +44,10 @@ impl ApiError {
     pub fn resource_not_found() -> Self {
         Self::not_found("The resource could not be found.")
     }
+    /// 403 for the policy `rule` (e.g. `os_compute_api:os-aggregates:create`), in Nova's words.
+    pub fn policy(rule: &str) -> Self {
+        Self::forbidden(format!("Policy doesn't allow {rule} to be performed."))
+    }
     /// "Malformed request body" (400).
     pub fn malformed() -> Self {
         Self::bad_request("Malformed request body")
@@ -58,6 +62,15 @@ impl IntoResponse for ApiError {
 
 /// Handler result.
 pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+/// `Ok` for an admin, else [`ApiError::policy`] for `rule` (an admin-only policy).
+pub fn require_admin(ctx: &crate::nova::NovaCtx, rule: &str) -> ApiResult<()> {
+    if ctx.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::policy(rule))
+    }
+}
 
 /// Parse a JSON request body the way Nova does ("Malformed request body" on bad JSON).
 pub fn parse_json(body: &[u8]) -> ApiResult<serde_json::Value> {

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
-use super::error::{ApiError, ApiResult, parse_json};
+use super::error::{ApiError, ApiResult, parse_json, require_admin};
 use super::flavors::flavor_detail;
 use super::model::Flavor;
 use super::store::Inner;
@@ -41,20 +41,6 @@ fn has_access(inner: &Inner, project: &str, flavor_id: &str) -> bool {
         .access
         .get(flavor_id)
         .is_some_and(|projects| projects.contains(project))
-}
-
-fn forbidden(rule: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "Policy doesn't allow os_compute_api:{rule} to be performed."
-    ))
-}
-
-fn require_admin(ctx: &NovaCtx, rule: &str) -> ApiResult<()> {
-    if ctx.is_admin {
-        Ok(())
-    } else {
-        Err(forbidden(rule))
-    }
 }
 
 fn flavor_not_found(id: &str) -> ApiError {
@@ -201,7 +187,7 @@ fn validate_create(body: &Value, ctx: &NovaCtx) -> Result<NewFlavor, Invalid> {
 }
 
 async fn create(State(st): State<SharedState>, ctx: NovaCtx, body: Bytes) -> ApiResult {
-    require_admin(&ctx, "os-flavor-manage:create")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-manage:create")?;
     let body = parse_json(&body)?;
     let new = validate_create(&body, &ctx).map_err(ApiError::bad_request)?;
     let mut inner = st.nova.lock();
@@ -233,7 +219,7 @@ async fn delete(
     ctx: NovaCtx,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    require_admin(&ctx, "os-flavor-manage:delete")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-manage:delete")?;
     let mut inner = st.nova.lock();
     let pos = flavor_index(&inner, &id)?;
     inner.flavors.remove(pos);
@@ -250,7 +236,7 @@ async fn update(
     if !ctx.version.at_least(2, 55) {
         return Err(ApiError::resource_not_found());
     }
-    require_admin(&ctx, "os-flavor-manage:update")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-manage:update")?;
     let body = parse_json(&body)?;
     let description = (|| -> Result<Option<String>, Invalid> {
         let Some(top) = body.as_object() else {
@@ -350,7 +336,7 @@ async fn specs_create(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "os-flavor-extra-specs:create")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-extra-specs:create")?;
     let body = parse_json(&body)?;
     let specs = (|| -> Result<BTreeMap<String, String>, Invalid> {
         let Some(top) = body.as_object() else {
@@ -372,7 +358,7 @@ async fn specs_update(
     Path((id, key)): Path<(String, String)>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "os-flavor-extra-specs:update")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-extra-specs:update")?;
     let body = parse_json(&body)?;
     let specs = validate_specs(&body).map_err(ApiError::bad_request)?;
     if !specs.contains_key(&key) {
@@ -393,7 +379,7 @@ async fn specs_delete(
     ctx: NovaCtx,
     Path((id, key)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    require_admin(&ctx, "os-flavor-extra-specs:delete")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-extra-specs:delete")?;
     let mut inner = st.nova.lock();
     let pos = flavor_index(&inner, &id)?;
     if !inner.flavors[pos].extra_specs.contains_key(&key) {
@@ -429,7 +415,7 @@ async fn access_index(
     ctx: NovaCtx,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "os-flavor-access")?;
+    require_admin(&ctx, "os_compute_api:os-flavor-access")?;
     let inner = st.nova.lock();
     if !private_flavor(&inner, &id)? {
         return Err(ApiError::not_found(
@@ -459,7 +445,7 @@ async fn action(
     } else {
         "os-flavor-access:remove_tenant_access"
     };
-    require_admin(&ctx, rule)?;
+    require_admin(&ctx, &format!("os_compute_api:{rule}"))?;
     let tenant = (|| -> Result<String, Invalid> {
         let top = body.as_object().cloned().unwrap_or_default();
         check_no_extra(None, &top, &body, &[name.as_str()])?;

@@ -14,9 +14,10 @@ use serde_json::{Map, Value, json};
 use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
+use super::error::require_admin;
 use super::error::{ApiError, ApiResult};
 use super::query::{Query, next_link, parse_limit};
-use super::services::{ServiceRecord, require_admin, stable_uuid};
+use super::services::{ServiceRecord, stable_uuid};
 use super::store::Inner;
 use super::validation::{is_uuid, truthy};
 
@@ -44,7 +45,7 @@ struct Hyp {
 
 fn hypervisors(inner: &mut Inner) -> Vec<Hyp> {
     let config = inner.config.clone();
-    let hosts = super::services::compute_hosts(&config);
+    let hosts = config.compute_hosts();
     let services: Vec<ServiceRecord> = inner
         .services
         .records(&config)

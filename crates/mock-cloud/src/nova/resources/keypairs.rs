@@ -146,9 +146,7 @@ fn target_user(ctx: &NovaCtx, requested: Option<&str>) -> ApiResult<String> {
             if ctx.is_admin {
                 Ok(u.to_string())
             } else {
-                Err(ApiError::forbidden(
-                    "Policy doesn't allow os_compute_api:os-keypairs:create to be performed.",
-                ))
+                Err(ApiError::policy("os_compute_api:os-keypairs:create"))
             }
         }
         _ => Ok(ctx.user_id.clone()),

@@ -76,9 +76,7 @@ async fn show(
     let project = match q.last("tenant_id") {
         Some(t) if t != ctx.project_id => {
             if !ctx.is_admin {
-                return Err(ApiError::forbidden(
-                    "Policy doesn't allow os_compute_api:limits:other_project to be performed.",
-                ));
+                return Err(ApiError::policy("os_compute_api:limits:other_project"));
             }
             t.to_string()
         }

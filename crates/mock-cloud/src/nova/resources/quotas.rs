@@ -150,12 +150,6 @@ fn in_use(inner: &Inner, project: &str, user: Option<&str>, resource: &str) -> i
     }
 }
 
-fn forbidden(rule: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "Policy doesn't allow os_compute_api:{rule} to be performed."
-    ))
-}
-
 fn user_of(raw: Option<&str>) -> Option<String> {
     Query::parse(raw).last("user_id").map(str::to_string)
 }
@@ -178,7 +172,7 @@ async fn show(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     if project != ctx.project_id && !ctx.is_admin {
-        return Err(forbidden("os-quota-sets:show"));
+        return Err(ApiError::policy("os_compute_api:os-quota-sets:show"));
     }
     let user = user_of(raw.as_deref());
     let inner = st.nova.lock();
@@ -194,7 +188,7 @@ async fn detail(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     if project != ctx.project_id && !ctx.is_admin {
-        return Err(forbidden("os-quota-sets:detail"));
+        return Err(ApiError::policy("os_compute_api:os-quota-sets:detail"));
     }
     let user = user_of(raw.as_deref());
     let inner = st.nova.lock();
@@ -301,7 +295,7 @@ async fn update(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(forbidden("os-quota-sets:update"));
+        return Err(ApiError::policy("os_compute_api:os-quota-sets:update"));
     }
     let body = parse_json(&body)?;
     let resources = set_resources(&ctx);
@@ -356,7 +350,7 @@ async fn delete(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     if !ctx.is_admin {
-        return Err(forbidden("os-quota-sets:delete"));
+        return Err(ApiError::policy("os_compute_api:os-quota-sets:delete"));
     }
     let user = user_of(raw.as_deref());
     let mut inner = st.nova.lock();
@@ -397,7 +391,7 @@ async fn class_show(
     Path(class): Path<String>,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(forbidden("os-quota-class-sets:show"));
+        return Err(ApiError::policy("os_compute_api:os-quota-class-sets:show"));
     }
     let inner = st.nova.lock();
     Ok(Json(
@@ -412,7 +406,9 @@ async fn class_update(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(forbidden("os-quota-class-sets:update"));
+        return Err(ApiError::policy(
+            "os_compute_api:os-quota-class-sets:update",
+        ));
     }
     if class.is_empty() || class.len() > 255 {
         return Err(ApiError::bad_request(

@@ -93,29 +93,14 @@ fn ts(t: &DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }
 
-fn policy(rule: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "Policy doesn't allow os_compute_api:{rule} to be performed."
-    ))
-}
-
-/// Every compute host of the mock, in config order.
-fn compute_hosts(inner: &Inner) -> Vec<String> {
-    let mut hosts = vec![inner.config.compute_host.clone()];
-    for h in &inner.config.extra_compute_hosts {
-        if !hosts.contains(h) {
-            hosts.push(h.clone());
-        }
-    }
-    hosts
-}
-
 fn node_of(host: &str) -> String {
     format!("{host}.example.com")
 }
 
 fn ip_of(inner: &Inner, host: &str) -> String {
-    let n = compute_hosts(inner)
+    let n = inner
+        .config
+        .compute_hosts()
         .iter()
         .position(|h| h == host)
         .unwrap_or(0);
@@ -343,7 +328,7 @@ enum Target {
 }
 
 fn pick_target(inner: &Inner, current: &str, requested: Option<&str>) -> Target {
-    let hosts = compute_hosts(inner);
+    let hosts = inner.config.compute_hosts();
     match requested {
         Some(h) if !hosts.iter().any(|x| x == h) => Target::NotFound(h.to_string()),
         Some(h) if h == current => Target::Same,
@@ -387,7 +372,7 @@ fn migrate(
 ) -> ApiResult<Response> {
     let requested = validate_migrate(args, ctx).map_err(ApiError::bad_request)?;
     if !ctx.is_admin {
-        return Err(policy("os-migrate-server:migrate"));
+        return Err(ApiError::policy("os_compute_api:os-migrate-server:migrate"));
     }
     let s = server_for_action(
         inner,
@@ -451,7 +436,9 @@ fn live_migrate(
 ) -> ApiResult<Response> {
     let live = validate_live(args, ctx).map_err(ApiError::bad_request)?;
     if !ctx.is_admin {
-        return Err(policy("os-migrate-server:migrate_live"));
+        return Err(ApiError::policy(
+            "os_compute_api:os-migrate-server:migrate_live",
+        ));
     }
     let allowed = [VmState::Active, VmState::Paused];
     let s = server_for_action(inner, ctx, id, "os-migrateLive", &allowed)?;
@@ -604,7 +591,7 @@ async fn index(
 ) -> ApiResult<Json<Value>> {
     gate(&ctx, 23)?;
     if !ctx.is_admin {
-        return Err(policy("servers:migrations:index"));
+        return Err(ApiError::policy("os_compute_api:servers:migrations:index"));
     }
     let now = st.now();
     let mut inner = st.nova.lock();
@@ -631,7 +618,7 @@ async fn show(
 ) -> ApiResult<Json<Value>> {
     gate(&ctx, 23)?;
     if !ctx.is_admin {
-        return Err(policy("servers:migrations:show"));
+        return Err(ApiError::policy("os_compute_api:servers:migrations:show"));
     }
     let now = st.now();
     let mut inner = st.nova.lock();
@@ -710,7 +697,9 @@ async fn force_complete(
     check_type("force_complete", &obj["force_complete"], &["null"]).map_err(bad)?;
     check_no_extra(None, &obj, &body, &["force_complete"]).map_err(bad)?;
     if !ctx.is_admin {
-        return Err(policy("servers:migrations:force_complete"));
+        return Err(ApiError::policy(
+            "os_compute_api:servers:migrations:force_complete",
+        ));
     }
     let now = st.now();
     let mut inner = st.nova.lock();
@@ -746,7 +735,7 @@ async fn abort(
 ) -> ApiResult {
     gate(&ctx, 24)?;
     if !ctx.is_admin {
-        return Err(policy("servers:migrations:delete"));
+        return Err(ApiError::policy("os_compute_api:servers:migrations:delete"));
     }
     let now = st.now();
     let mut inner = st.nova.lock();
@@ -825,7 +814,7 @@ async fn list_migrations(
         reject_unknown(&q, &allowed_params(&ctx)).map_err(ApiError::bad_request)?;
     }
     if !ctx.is_admin {
-        return Err(policy("os-migrations:index"));
+        return Err(ApiError::policy("os_compute_api:os-migrations:index"));
     }
     let since = match q.last("changes-since") {
         Some(raw) if paged => Some(parse_time("changes-since", raw)?),

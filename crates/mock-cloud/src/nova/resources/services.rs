@@ -20,7 +20,7 @@ use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
 use super::config::NovaConfig;
-use super::error::{ApiError, ApiResult, parse_json};
+use super::error::{ApiError, ApiResult, parse_json, require_admin};
 use super::model::Settle;
 use super::query::Query;
 use super::servers::create::generate_password;
@@ -109,17 +109,6 @@ impl ServiceState {
     }
 }
 
-/// The compute hosts of `config`, in order.
-pub fn compute_hosts(config: &NovaConfig) -> Vec<String> {
-    let mut hosts = vec![config.compute_host.clone()];
-    for h in &config.extra_compute_hosts {
-        if !hosts.contains(h) {
-            hosts.push(h.clone());
-        }
-    }
-    hosts
-}
-
 fn seed(config: &NovaConfig) -> Vec<ServiceRecord> {
     let at = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
         .map(|t| t.with_timezone(&Utc))
@@ -141,7 +130,7 @@ fn seed(config: &NovaConfig) -> Vec<ServiceRecord> {
     };
     push("nova-scheduler", CONTROLLER_HOST, "internal");
     push("nova-conductor", CONTROLLER_HOST, "internal");
-    for host in compute_hosts(config) {
+    for host in config.compute_hosts() {
         push("nova-compute", &host, &config.default_availability_zone);
     }
     out
@@ -171,17 +160,6 @@ pub fn service_view(r: &ServiceRecord, ctx: &NovaCtx) -> Value {
         m.insert("forced_down".into(), json!(r.forced_down));
     }
     Value::Object(m)
-}
-
-/// 403 unless admin, with Nova's policy message for `rule`.
-pub fn require_admin(ctx: &NovaCtx, rule: &str) -> ApiResult<()> {
-    if ctx.is_admin {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "Policy doesn't allow {rule} to be performed."
-        )))
-    }
 }
 
 async fn index(

@@ -194,19 +194,15 @@ fn usages(servers: &[&Server], w: &Window, detailed: bool) -> Vec<Value> {
         .collect()
 }
 
-fn policy(rule: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "Policy doesn't allow os_compute_api:os-simple-tenant-usage:{rule} to be performed."
-    ))
-}
-
 async fn index(
     State(st): State<SharedState>,
     ctx: NovaCtx,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin {
-        return Err(policy("list"));
+        return Err(ApiError::policy(
+            "os_compute_api:os-simple-tenant-usage:list",
+        ));
     }
     let q = Query::parse(raw.as_deref());
     let inner = st.nova.lock();
@@ -233,7 +229,9 @@ async fn show(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     if !ctx.is_admin && project != ctx.project_id {
-        return Err(policy("show"));
+        return Err(ApiError::policy(
+            "os_compute_api:os-simple-tenant-usage:show",
+        ));
     }
     let q = Query::parse(raw.as_deref());
     let inner = st.nova.lock();

@@ -14,20 +14,8 @@ use serde_json::{Map, Value, json};
 use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
-use super::error::{ApiError, ApiResult};
-use super::services::compute_hosts;
+use super::error::{ApiError, ApiResult, require_admin};
 use super::store::Inner;
-
-/// Nova's granular policies `os_compute_api:os-instance-usage-audit-log:{list,show}`.
-fn require_admin(ctx: &NovaCtx, rule: &str) -> ApiResult<()> {
-    if ctx.is_admin {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "Policy doesn't allow os_compute_api:os-instance-usage-audit-log:{rule} to be performed."
-        )))
-    }
-}
 
 /// `before` as Nova's `strptime` reads it, or `None`.
 pub fn parse_before(text: &str) -> Option<NaiveDateTime> {
@@ -68,7 +56,7 @@ pub fn last_completed_month(now: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime
 
 fn report(inner: &Inner, before: NaiveDateTime) -> Value {
     let (begin, end) = last_completed_month(before);
-    let hosts = compute_hosts(&inner.config);
+    let hosts = inner.config.compute_hosts();
     let mut log = Map::new();
     let mut not_run = Vec::new();
     let mut total_instances = 0u64;
@@ -122,7 +110,7 @@ fn report(inner: &Inner, before: NaiveDateTime) -> Value {
 }
 
 async fn index(State(st): State<SharedState>, ctx: NovaCtx) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "list")?;
+    require_admin(&ctx, "os_compute_api:os-instance-usage-audit-log:list")?;
     let now = st.now().naive_utc();
     let inner = st.nova.lock();
     Ok(Json(
@@ -135,7 +123,7 @@ async fn show(
     ctx: NovaCtx,
     Path(before): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&ctx, "show")?;
+    require_admin(&ctx, "os_compute_api:os-instance-usage-audit-log:show")?;
     let at = parse_before(&before)
         .ok_or_else(|| ApiError::bad_request(format!("Invalid timestamp for date {before}")))?;
     let inner = st.nova.lock();

@@ -1083,8 +1083,8 @@ fn reset_state(
     check_no_extra(Some("os-resetState"), &obj, args, &["state"]).map_err(bad)?;
     let s = visible_server(inner, ctx, id)?;
     if !ctx.is_admin {
-        return Err(ApiError::forbidden(
-            "Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.",
+        return Err(ApiError::policy(
+            "os_compute_api:os-admin-actions:reset_state",
         ));
     }
     s.vm_state = if obj["state"] == "active" {

@@ -148,8 +148,8 @@ pub fn create_servers(
         let zone = parts.next().unwrap_or_default();
         let host = parts.next().filter(|h| !h.is_empty());
         if host.is_some() && !ctx.is_admin {
-            return Err(ApiError::forbidden(
-                "Policy doesn't allow os_compute_api:servers:create:forced_host to be performed.",
+            return Err(ApiError::policy(
+                "os_compute_api:servers:create:forced_host",
             ));
         }
         if !zone.is_empty() {
@@ -165,8 +165,8 @@ pub fn create_servers(
     for key in ["host", "hypervisor_hostname"] {
         if let Some(h) = server.get(key).and_then(Value::as_str) {
             if !ctx.is_admin {
-                return Err(ApiError::forbidden(
-                    "Policy doesn't allow compute:servers:create:requested_destination to be performed.",
+                return Err(ApiError::policy(
+                    "compute:servers:create:requested_destination",
                 ));
             }
             let known = if key == "host" {

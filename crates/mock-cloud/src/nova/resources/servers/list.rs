@@ -236,9 +236,7 @@ pub fn parse_filters(q: &Query, ctx: &NovaCtx, detail: bool) -> ApiResult<Filter
                 } else {
                     "os_compute_api:servers:index:get_all_tenants"
                 };
-                return Err(ApiError::forbidden(format!(
-                    "Policy doesn't allow {rule} to be performed."
-                )));
+                return Err(ApiError::policy(rule));
             }
             f.all_tenants = true;
         }
