@@ -202,11 +202,7 @@ mod tests {
     use super::*;
 
     fn sample(rel: &str) -> Value {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-aggregates")
-            .join(rel);
-        let text = std::fs::read_to_string(&path).expect("sample");
-        serde_json::from_str(&text).expect("json")
+        crate::types::sample_tests::reference_sample(&format!("os-aggregates/{rel}"))
     }
 
     #[test]

@@ -332,10 +332,7 @@ mod tests {
     use super::*;
 
     fn sample(path: &str) -> Value {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova");
-        let text = std::fs::read_to_string(root.join(path)).expect("sample");
-        serde_json::from_str(&text).expect("json")
+        crate::types::sample_tests::reference_sample(path)
     }
 
     #[test]

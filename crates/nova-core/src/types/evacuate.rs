@@ -101,10 +101,7 @@ mod tests {
     use super::*;
 
     fn sample(path: &str) -> Value {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-evacuate");
-        let text = std::fs::read_to_string(root.join(path)).expect("sample");
-        serde_json::from_str(&text).expect("json")
+        crate::types::sample_tests::reference_sample(&format!("os-evacuate/{path}"))
     }
 
     #[test]

@@ -11,6 +11,13 @@ fn sample_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/openstack-reference/nova")
 }
 
+/// The reference sample at `path` (relative to `testdata/openstack-reference/nova`), parsed.
+pub(crate) fn reference_sample(path: &str) -> Value {
+    let file = sample_root().join(path);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("sample dir readable")

@@ -173,10 +173,7 @@ mod tests {
     use super::*;
 
     fn sample(path: &str) -> Value {
-        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-migrate-server")
-            .join(path);
-        serde_json::from_str(&std::fs::read_to_string(file).expect("sample")).expect("json")
+        crate::types::sample_tests::reference_sample(&format!("os-migrate-server/{path}"))
     }
 
     #[test]
