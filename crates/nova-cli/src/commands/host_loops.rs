@@ -8,7 +8,7 @@ use clap::Subcommand;
 use nova_core::VersionReq;
 use nova_core::compute::ComputeClient;
 use nova_core::types::FieldGate;
-use nova_v2::{BlockMigration, LiveMigrateServer, MigrateServer};
+use nova_v2::MigrateServer;
 use serde_json::{Value, json};
 
 use super::{Ctx, key_values};
@@ -161,19 +161,12 @@ pub async fn run(ctx: &Ctx, command: HostLoopCommand) -> CliResult<Output> {
             force,
             strict,
         } => {
-            let mut request = LiveMigrateServer::new();
-            if let Some(target) = target_host {
-                request = request.host(target);
-            }
-            if block_migrate {
-                request = request.block_migration(BlockMigration::Enabled);
-            }
-            if disk_over_commit {
-                request = request.disk_over_commit(true);
-            }
-            if force {
-                request = request.force(true);
-            }
+            let request = super::moves::live_migrate_request(
+                target_host,
+                block_migrate,
+                disk_over_commit,
+                force,
+            );
             check_gates(compute, &request.field_gates())?;
             let mut ids = hyper_servers(compute, &host, strict).await?;
             if let Some(max) = max_servers {

@@ -119,6 +119,29 @@ pub struct MigrationListArgs {
     user_id: Option<String>,
 }
 
+/// The live-migration request of `live-migration` and `host-evacuate-live` flags.
+pub fn live_migrate_request(
+    host: Option<String>,
+    block_migrate: bool,
+    disk_over_commit: bool,
+    force: bool,
+) -> LiveMigrateServer {
+    let mut request = LiveMigrateServer::new();
+    if let Some(h) = host {
+        request = request.host(h);
+    }
+    if block_migrate {
+        request = request.block_migration(BlockMigration::Enabled);
+    }
+    if disk_over_commit {
+        request = request.disk_over_commit(true);
+    }
+    if force {
+        request = request.force(true);
+    }
+    request
+}
+
 /// Runs one of these commands.
 pub async fn run(ctx: &Ctx, command: MoveCommand) -> CliResult<Output> {
     match command {
@@ -130,19 +153,7 @@ pub async fn run(ctx: &Ctx, command: MoveCommand) -> CliResult<Output> {
             disk_over_commit,
             force,
         } => {
-            let mut request = LiveMigrateServer::new();
-            if let Some(h) = host {
-                request = request.host(h);
-            }
-            if block_migrate {
-                request = request.block_migration(BlockMigration::Enabled);
-            }
-            if disk_over_commit {
-                request = request.disk_over_commit(true);
-            }
-            if force {
-                request = request.force(true);
-            }
+            let request = live_migrate_request(host, block_migrate, disk_over_commit, force);
             let compute = ctx.cloud.compute.as_ref();
             let found = crate::resolve::server(compute, &server).await?;
             compute
