@@ -191,6 +191,24 @@ pub struct TopologyNode {
 
 /// Checks a reference sample's top-level `key` if it belongs to this module: `true` when
 /// it did (and the sample passed), `false` for a key of another module.
+/// Checks a diagnostics sample, which is one unwrapped object: free-form below 2.48 (all of
+/// it in `extra`), Nova's standard shape from 2.48 (every field modelled).
+#[cfg(test)]
+pub(crate) fn check_diagnostics_sample(document: &Value, minor: u32, file: &str) {
+    let d: ServerDiagnostics = serde_json::from_value(document.clone()).expect(file);
+    if minor >= 48 {
+        assert!(d.extra.is_empty(), "{file}: {:?}", d.extra);
+        assert!(
+            d.state.is_some() && d.num_cpus == Some(d.cpu_details.len() as u32),
+            "{file}"
+        );
+        assert_eq!(d.num_nics, Some(d.nic_details.len() as u32), "{file}");
+    } else {
+        assert!(d.state.is_none() && d.cpu_details.is_empty(), "{file}");
+        assert!(d.extra.contains_key("cpu0_time"), "{file}");
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn check_sample(key: &str, inner: &Value, minor: u32, file: &str) -> bool {
     match key {

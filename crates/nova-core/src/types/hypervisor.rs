@@ -302,7 +302,9 @@ pub(crate) fn check_sample(key: &str, inner: &serde_json::Value, minor: u32, fil
             let service = h.service.as_ref().map(|s| s.extra.is_empty());
             assert_eq!(service, Some(true), "{file}: service");
         }
-        if file.contains("servers") {
+        if file.contains("without-servers") {
+            assert!(h.servers.is_none(), "{file}: no servers");
+        } else if file.contains("servers") {
             let servers = h.servers.as_deref().unwrap_or_default();
             assert!(!servers.is_empty(), "{file}: servers");
             assert!(servers.iter().all(|s| !s.uuid.is_empty()), "{file}");

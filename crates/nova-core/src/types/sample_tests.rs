@@ -105,6 +105,11 @@ fn check(path: &Path) -> usize {
     let minor = minor_of(path);
     let text = std::fs::read_to_string(path).expect("sample readable");
     let value: Value = serde_json::from_str(&text).expect("sample is JSON");
+    if file.starts_with("os-server-diagnostics") {
+        // Diagnostics are one unwrapped object, not `{"<resource>": ...}`.
+        super::diagnostics::check_diagnostics_sample(&value, minor, &file);
+        return 1;
+    }
     let obj = value.as_object().expect("sample is an object");
     let mut checked = 0;
     for (key, inner) in obj {

@@ -26,7 +26,8 @@ fn state_name(s: &Server) -> &'static str {
     }
 }
 
-fn standard(s: &Server, uptime: i64) -> Value {
+/// The standard diagnostics view (2.48+) of `s`, up `uptime` seconds.
+pub(crate) fn standard(s: &Server, uptime: i64) -> Value {
     let cpus: Vec<Value> = (0..s.flavor.vcpus)
         .map(|i| json!({"id": i, "time": 17_300_000_000u64, "utilisation": 15}))
         .collect();

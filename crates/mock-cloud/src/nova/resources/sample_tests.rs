@@ -258,3 +258,24 @@ fn keypair_views_match_samples() {
         );
     }
 }
+
+#[test]
+fn diagnostics_view_from_2_48_has_the_sample_keys() {
+    let (store, id) = store_with_server();
+    let inner = store.lock();
+    let server = inner.servers.get(&id).expect("server");
+    let view = super::diagnostics::standard(server, 60);
+    let samples = sample_files("os-server-diagnostics", "server-diagnostics-get-resp.json");
+    let (_, sample) = samples
+        .iter()
+        .find(|(v, _)| v.at_least(2, 48))
+        .expect("a 2.48 sample");
+    assert_eq!(keys(&view), keys(sample));
+    assert_eq!(
+        keys(&view["memory_details"]),
+        keys(&sample["memory_details"])
+    );
+    for list in ["cpu_details", "disk_details", "nic_details"] {
+        assert_eq!(keys(&view[list][0]), keys(&sample[list][0]), "{list}");
+    }
+}
