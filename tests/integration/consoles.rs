@@ -5,8 +5,6 @@ use integration_tests::TestCloud;
 use nova_core::Error;
 use nova_v2::{ConsoleProtocol, ConsoleType};
 
-use crate::server_attachments::boot_active;
-
 #[tokio::test]
 async fn a_vnc_console_comes_from_the_action_below_2_6_and_remote_consoles_from_2_6() {
     let cloud = TestCloud::start().await;
@@ -18,7 +16,10 @@ async fn a_vnc_console_comes_from_the_action_below_2_6_and_remote_consoles_from_
     };
     let created = cloud.resources(1).await;
     let old = cloud.compute("2.5").await;
-    let id = boot_active(&cloud, &created, &*old, "vnc").await;
+    let request = cloud
+        .server_request(&created.name("vnc"), old.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*old, &request).await;
 
     let legacy = old
         .consoles()
@@ -96,7 +97,10 @@ async fn a_console_of_a_stopped_server_is_a_409() {
     }
     let created = cloud.resources(1).await;
     let client = cloud.compute("2.6").await;
-    let id = boot_active(&cloud, &created, &*client, "off").await;
+    let request = cloud
+        .server_request(&created.name("off"), client.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*client, &request).await;
     client
         .servers()
         .action(&id, &nova_v2::ServerAction::Stop)

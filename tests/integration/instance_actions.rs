@@ -6,14 +6,15 @@ use integration_tests::{TestCloud, wait_options};
 use nova_core::Error;
 use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus, ServerWaitExt};
 
-use crate::server_attachments::boot_active;
-
 #[tokio::test]
 async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
     let cloud = TestCloud::start().await;
     let created = cloud.resources(1).await;
     let client = cloud.compute("2.62").await;
-    let id = boot_active(&cloud, &created, &*client, "acts").await;
+    let request = cloud
+        .server_request(&created.name("acts"), client.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*client, &request).await;
     client
         .servers()
         .action(&id, &ServerAction::Stop)
@@ -96,7 +97,10 @@ async fn actions_page_with_limit_and_marker_from_2_58() {
     let cloud = TestCloud::start().await;
     let created = cloud.resources(1).await;
     let client = cloud.compute("2.66").await;
-    let id = boot_active(&cloud, &created, &*client, "pages").await;
+    let request = cloud
+        .server_request(&created.name("pages"), client.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*client, &request).await;
     for action in [ServerAction::Lock { reason: None }, ServerAction::Unlock] {
         client.servers().action(&id, &action).await.expect("action");
     }

@@ -4,37 +4,13 @@
 //! these run as the mock's admin (skipped against a real cloud).
 
 use futures::TryStreamExt;
-use integration_tests::{Resources, TestCloud, created_id, wait_options};
+use integration_tests::{TestCloud, wait_options};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
-    CreateServer, LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType,
-    ServerStatus, ServerWaitExt,
+    LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType, ServerStatus,
+    ServerWaitExt,
 };
-
-async fn boot(cloud: &TestCloud, created: &Resources, client: &dyn ComputeClient) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name("migrant"), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
 
 async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
     admin
@@ -54,7 +30,10 @@ async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host()
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.80").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("migrant"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let source = admin.servers().get(&id).await.expect("get").value.host;
     let sm = admin.server_migrations();
 
@@ -108,7 +87,10 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.24").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("migrant"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let sm = admin.server_migrations();
 
     sm.live_migrate(&id, &LiveMigrateServer::new())
@@ -158,7 +140,10 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.80").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("migrant"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     for _ in 0..2 {
         admin
             .server_migrations()
@@ -280,7 +265,10 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.23").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("migrant"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     demo.servers()
         .action(
             &id,
@@ -331,7 +319,10 @@ async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_s
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.24").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("migrant"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let sm = admin.server_migrations();
     sm.live_migrate(&id, &LiveMigrateServer::new())
         .await

@@ -4,38 +4,13 @@
 //! for a bad target host and for non-admins. Moving servers is admin-only by default, so
 //! these run as the mock's admin (skipped against a real cloud).
 
-use integration_tests::{Resources, TestCloud, created_id, wait_options};
+use integration_tests::{TestCloud, wait_options};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
-    BlockMigration, CreateServer, LiveMigrateServer, MigrateServer, Migration, MigrationQuery,
-    MigrationStatus, MigrationType, ServerAction, ServerStatus, ServerWaitExt,
+    BlockMigration, LiveMigrateServer, MigrateServer, Migration, MigrationQuery, MigrationStatus,
+    MigrationType, ServerAction, ServerStatus, ServerWaitExt,
 };
-
-/// Boots one server as the test user and waits for it to be ACTIVE.
-async fn boot(cloud: &TestCloud, created: &Resources, client: &dyn ComputeClient) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name("mover"), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
 
 async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
     admin
@@ -66,7 +41,10 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.56").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("mover"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let source = host_of(&*admin, &id).await;
 
     admin
@@ -114,7 +92,10 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.56").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("mover"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let source = host_of(&*admin, &id).await;
     let target = if source == "compute-1" {
         "compute-0"
@@ -155,7 +136,10 @@ async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves()
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.56").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("mover"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let source = host_of(&*admin, &id).await;
     let moves = admin.server_migrations();
 
@@ -217,7 +201,10 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
     };
     let created = cloud.resources(1).await;
     let demo = cloud.compute("2.80").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let request = cloud
+        .server_request(&created.name("mover"), demo.microversion())
+        .await;
+    let id = cloud.boot_active(&created, &*demo, &request).await;
     let source = host_of(&*admin, &id).await;
 
     admin

@@ -37,8 +37,8 @@ use std::time::Duration;
 use keystone_auth::{Adapter, CloudConfig, Session};
 use mock_cloud::{MockCloud, MockConfig};
 use nova_core::compute::ComputeClient;
-use nova_core::{Client, Requested, Transport};
-use nova_v2::{CreateServerResult, Flavor, WaitOptions};
+use nova_core::{Client, MicroVersion, Requested, Transport};
+use nova_v2::{CreateServer, CreateServerResult, Flavor, ServerStatus, ServerWaitExt, WaitOptions};
 use tokio::sync::{OnceCell, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 pub use counting::CountingTransport;
@@ -240,6 +240,43 @@ impl TestCloud {
             Target::MockBinary | Target::Cloud => Some(self.config.clone()),
         };
         Resources::reserve(cloud, servers).await
+    }
+
+    /// A request to boot one server named `name` with this cloud's flavor
+    /// ([`TestCloud::flavor`]) and image ([`TestCloud::image_id`]), and its networks at
+    /// `version` ([`TestCloud::networks`]). Callers add whatever else their test needs.
+    pub async fn server_request(&self, name: &str, version: MicroVersion) -> CreateServer {
+        let flavor = self.flavor().await;
+        let mut request = CreateServer::new(name, flavor.id).image(self.image_id().await);
+        if let Some(networks) = self.networks(version) {
+            request = request.networks(networks);
+        }
+        request
+    }
+
+    /// Creates `request` through `client`, records the server in `created` for clean-up and
+    /// waits until it is ACTIVE ([`wait_options`]): its id. Panics if any step fails.
+    pub async fn boot_active(
+        &self,
+        created: &Resources,
+        client: &dyn ComputeClient,
+        request: &CreateServer,
+    ) -> String {
+        let id = created_id(
+            client
+                .servers()
+                .create(request)
+                .await
+                .unwrap_or_else(|e| panic!("{} creates a server: {e}", self.name()))
+                .value,
+        );
+        created.server(&id);
+        client
+            .servers()
+            .wait_for_status(&id, ServerStatus::Active, &wait_options())
+            .await
+            .unwrap_or_else(|e| panic!("server {id} becomes ACTIVE: {e}"));
+        id
     }
 }
 
