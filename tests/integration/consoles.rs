@@ -1,7 +1,7 @@
 //! Integration tests: consoles. Below 2.6 the client uses the `os-get*Console` actions, from
 //! 2.6 `remote-consoles`; tokens resolve through `os-console-auth-tokens` for admins.
 
-use integration_tests::TestCloud;
+use integration_tests::{TestCloud, act_and_wait};
 use nova_core::Error;
 use nova_v2::{ConsoleProtocol, ConsoleType};
 
@@ -101,21 +101,13 @@ async fn a_console_of_a_stopped_server_is_a_409() {
         .server_request(&created.name("off"), client.microversion())
         .await;
     let id = cloud.boot_active(&created, &*client, &request).await;
-    client
-        .servers()
-        .action(&id, &nova_v2::ServerAction::Stop)
-        .await
-        .expect("stop");
-    use nova_v2::ServerWaitExt;
-    client
-        .servers()
-        .wait_for_status(
-            &id,
-            nova_v2::ServerStatus::Shutoff,
-            &integration_tests::wait_options(),
-        )
-        .await
-        .expect("shutoff");
+    act_and_wait(
+        &*client,
+        &id,
+        &nova_v2::ServerAction::Stop,
+        nova_v2::ServerStatus::Shutoff,
+    )
+    .await;
     let error = client
         .consoles()
         .serial_console(&id, ConsoleType::Serial)

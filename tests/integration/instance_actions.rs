@@ -2,9 +2,9 @@
 //! to everyone from 2.51 (admins always), `updated_at` from 2.58, `hostId` from 2.62 and
 //! the paging filters from 2.58 / 2.66.
 
-use integration_tests::{TestCloud, wait_options};
+use integration_tests::{TestCloud, act_and_wait};
 use nova_core::Error;
-use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus, ServerWaitExt};
+use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus};
 
 #[tokio::test]
 async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
@@ -15,16 +15,7 @@ async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
         .server_request(&created.name("acts"), client.microversion())
         .await;
     let id = cloud.boot_active(&created, &*client, &request).await;
-    client
-        .servers()
-        .action(&id, &ServerAction::Stop)
-        .await
-        .expect("stop");
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Shutoff, &wait_options())
-        .await
-        .expect("shutoff");
+    act_and_wait(&*client, &id, &ServerAction::Stop, ServerStatus::Shutoff).await;
 
     let actions = client.instance_actions();
     let page = actions

@@ -4,12 +4,11 @@
 //! these run as the mock's admin (skipped against a real cloud).
 
 use futures::TryStreamExt;
-use integration_tests::{TestCloud, wait_options};
+use integration_tests::{TestCloud, wait_for};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
     LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType, ServerStatus,
-    ServerWaitExt,
 };
 
 async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
@@ -125,11 +124,7 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
         ),
         other => panic!("force complete of no migration: {other:?}"),
     }
-    admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("second completes");
+    wait_for(&*admin, &id, ServerStatus::Active).await;
 }
 
 #[tokio::test]
@@ -150,11 +145,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
             .live_migrate(&id, &LiveMigrateServer::new())
             .await
             .expect("live migrate");
-        admin
-            .servers()
-            .wait_for_status(&id, ServerStatus::Active, &wait_options())
-            .await
-            .expect("active");
+        wait_for(&*admin, &id, ServerStatus::Active).await;
     }
 
     let v21 = cloud.mock_admin_compute("2.1").await.expect("admin");
@@ -279,10 +270,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
         )
         .await
         .expect("resize");
-    demo.servers()
-        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
-        .await
-        .expect("verify resize");
+    wait_for(&*demo, &id, ServerStatus::VerifyResize).await;
     let resizes = admin
         .migrations()
         .list(
@@ -329,20 +317,12 @@ async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_s
         .expect("first");
     let first = sm.list(&id).await.expect("list").value[0].id;
     // the server lands while only its GETs are watched
-    admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("landed");
+    wait_for(&*admin, &id, ServerStatus::Active).await;
     sm.live_migrate(&id, &LiveMigrateServer::new())
         .await
         .expect("second");
     let running = sm.list(&id).await.expect("list").value;
     assert_eq!(running.len(), 1, "only the second runs: {running:?}");
     assert_ne!(running[0].id, first);
-    admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("second lands");
+    wait_for(&*admin, &id, ServerStatus::Active).await;
 }

@@ -3,7 +3,7 @@
 //! clearing the server password, security groups of a server, and floating IPs (only
 //! up to 2.43).
 
-use integration_tests::{TestCloud, wait_options};
+use integration_tests::{TestCloud, act_and_wait, wait_for, wait_options};
 use mock_cloud::MockConfig;
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
@@ -54,10 +54,7 @@ async fn create_backup_returns_the_image_id_in_the_body_from_2_45_and_in_locatio
         .value;
     created.image(&first);
     assert!(!first.is_empty());
-    new.servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("idle after the backup");
+    wait_for(&*new, &id, ServerStatus::Active).await;
     let second = old
         .servers()
         .create_backup(&id, &CreateBackup::new(created.name("bk2"), "daily", 1))
@@ -156,16 +153,7 @@ async fn trigger_crash_dump_needs_2_17_and_a_running_server() {
         .await
         .expect("crash dump of an active server");
 
-    client
-        .servers()
-        .action(&id, &ServerAction::Stop)
-        .await
-        .expect("stop");
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Shutoff, &wait_options())
-        .await
-        .expect("shutoff");
+    act_and_wait(&*client, &id, &ServerAction::Stop, ServerStatus::Shutoff).await;
     let error = client
         .servers()
         .action(&id, &ServerAction::TriggerCrashDump)

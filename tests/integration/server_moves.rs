@@ -4,12 +4,12 @@
 //! for a bad target host and for non-admins. Moving servers is admin-only by default, so
 //! these run as the mock's admin (skipped against a real cloud).
 
-use integration_tests::{TestCloud, wait_options};
+use integration_tests::{TestCloud, act_and_wait, wait_for};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
     BlockMigration, LiveMigrateServer, MigrateServer, Migration, MigrationQuery, MigrationStatus,
-    MigrationType, ServerAction, ServerStatus, ServerWaitExt,
+    MigrationType, ServerAction, ServerStatus,
 };
 
 async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
@@ -54,11 +54,7 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
         .expect("migrate accepted");
     let first = admin.servers().get(&id).await.expect("get").value;
     assert_eq!(first.status, ServerStatus::Resize, "RESIZE while it moves");
-    let moved = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
-        .await
-        .expect("verify resize");
+    let moved = wait_for(&*admin, &id, ServerStatus::VerifyResize).await;
     let dest = moved.host.clone().expect("host");
     assert_ne!(dest, source, "landed on another compute host");
 
@@ -69,16 +65,13 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
     assert_eq!(records[0].source_compute.as_deref(), Some(source.as_str()));
     assert_eq!(records[0].dest_compute.as_deref(), Some(dest.as_str()));
 
-    admin
-        .servers()
-        .action(&id, &ServerAction::ConfirmResize)
-        .await
-        .expect("confirm");
-    let active = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let active = act_and_wait(
+        &*admin,
+        &id,
+        &ServerAction::ConfirmResize,
+        ServerStatus::Active,
+    )
+    .await;
     assert_eq!(active.host.as_deref(), Some(dest.as_str()), "stays moved");
     let records = migrations_of(&*admin, &id).await;
     assert_eq!(records[0].status, MigrationStatus::Confirmed);
@@ -107,22 +100,15 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
         .migrate(&id, &MigrateServer::new().host(target))
         .await
         .expect("migrate to a named host");
-    let moved = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
-        .await
-        .expect("verify resize");
+    let moved = wait_for(&*admin, &id, ServerStatus::VerifyResize).await;
     assert_eq!(moved.host.as_deref(), Some(target));
-    admin
-        .servers()
-        .action(&id, &ServerAction::RevertResize)
-        .await
-        .expect("revert");
-    let back = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let back = act_and_wait(
+        &*admin,
+        &id,
+        &ServerAction::RevertResize,
+        ServerStatus::Active,
+    )
+    .await;
     assert_eq!(back.host.as_deref(), Some(source.as_str()), "back home");
     let records = migrations_of(&*admin, &id).await;
     assert_eq!(records[0].status, MigrationStatus::Reverted);
@@ -235,11 +221,7 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
         "not moved yet"
     );
 
-    let done = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let done = wait_for(&*admin, &id, ServerStatus::Active).await;
     let dest = done.host.clone().expect("host");
     assert_ne!(dest, source, "moved");
     let finished = migrations_of(&*admin, &id).await;

@@ -4,14 +4,14 @@
 //! moves the server to another host (ACTIVE, SHUTOFF from 2.95). These change the mock's
 //! services, so each test has its own mock (skipped against other clouds).
 
-use integration_tests::{TestCloud, wait_options};
+use integration_tests::{TestCloud, wait_for};
 use mock_cloud::MockConfig;
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_core::types::{
     EvacuateServer, MigrationQuery, MigrationType, ServiceQuery, ServiceStatus, UpdateService,
 };
-use nova_v2::{ServerStatus, ServerWaitExt};
+use nova_v2::ServerStatus;
 use secrecy::ExposeSecret;
 
 async fn compute_uuid(admin: &dyn ComputeClient, host: &str) -> String {
@@ -246,11 +246,7 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
         .value;
     let pass = result.admin_pass.expect("adminPass below 2.14");
     assert_eq!(pass.expose_secret(), "n3w-Pass");
-    let moved = admin
-        .servers()
-        .wait_for_status(&first, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active again");
+    let moved = wait_for(&*admin, &first, ServerStatus::Active).await;
     assert_eq!(moved.host.as_deref(), Some("compute-1"));
     let query = MigrationQuery::new()
         .instance_uuid(first.as_str())
@@ -272,10 +268,6 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
         .expect("scheduler picks")
         .value;
     assert!(result.admin_pass.is_none(), "no adminPass from 2.14");
-    let stopped = admin
-        .servers()
-        .wait_for_status(&second, ServerStatus::Shutoff, &wait_options())
-        .await
-        .expect("SHUTOFF from 2.95");
+    let stopped = wait_for(&*admin, &second, ServerStatus::Shutoff).await;
     assert_eq!(stopped.host.as_deref(), Some("compute-1"));
 }

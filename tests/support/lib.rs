@@ -38,7 +38,10 @@ use keystone_auth::{Adapter, CloudConfig, Session};
 use mock_cloud::{MockCloud, MockConfig};
 use nova_core::compute::ComputeClient;
 use nova_core::{Client, MicroVersion, Requested, Transport};
-use nova_v2::{CreateServer, CreateServerResult, Flavor, ServerStatus, ServerWaitExt, WaitOptions};
+use nova_v2::{
+    CreateServer, CreateServerResult, Flavor, Server, ServerAction, ServerStatus, ServerWaitExt,
+    WaitOptions,
+};
 use tokio::sync::{OnceCell, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 pub use counting::CountingTransport;
@@ -271,11 +274,7 @@ impl TestCloud {
                 .value,
         );
         created.server(&id);
-        client
-            .servers()
-            .wait_for_status(&id, ServerStatus::Active, &wait_options())
-            .await
-            .unwrap_or_else(|e| panic!("server {id} becomes ACTIVE: {e}"));
+        wait_for(client, &id, ServerStatus::Active).await;
         id
     }
 }
@@ -307,6 +306,31 @@ pub fn wait_options() -> WaitOptions {
         .timeout(Duration::from_secs(seconds))
         .intervals(Duration::from_millis(100), Duration::from_secs(1))
         .backoff_factor(2)
+}
+
+/// Waits ([`wait_options`]) until server `id` is in `status`: the server then. Panics on an
+/// error, an ERROR status or a timeout.
+pub async fn wait_for(client: &dyn ComputeClient, id: &str, status: ServerStatus) -> Server {
+    client
+        .servers()
+        .wait_for_status(id, status.clone(), &wait_options())
+        .await
+        .unwrap_or_else(|e| panic!("server {id} reaches {status:?}: {e}"))
+}
+
+/// Sends `action` to server `id` (which must accept it), then [`wait_for`] `status`.
+pub async fn act_and_wait(
+    client: &dyn ComputeClient,
+    id: &str,
+    action: &ServerAction,
+    status: ServerStatus,
+) -> Server {
+    client
+        .servers()
+        .action(id, action)
+        .await
+        .unwrap_or_else(|e| panic!("server {id} accepts {action:?}: {e}"));
+    wait_for(client, id, status).await
 }
 
 /// The id of the server a create answered with (panics on a reservation id).
