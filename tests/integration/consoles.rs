@@ -14,12 +14,7 @@ async fn a_vnc_console_comes_from_the_action_below_2_6_and_remote_consoles_from_
     let Some(admin) = cloud.mock_admin_compute("2.31").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let old = cloud.compute("2.5").await;
-    let request = cloud
-        .server_request(&created.name("vnc"), old.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*old, &request).await;
+    let (_created, old, id) = cloud.active_server("2.5", "vnc").await;
 
     let legacy = old
         .consoles()
@@ -95,12 +90,7 @@ async fn a_console_of_a_stopped_server_is_a_409() {
     if cloud.require_mock().is_none() {
         return;
     }
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.6").await;
-    let request = cloud
-        .server_request(&created.name("off"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.6", "off").await;
     act_and_wait(
         &*client,
         &id,

@@ -88,12 +88,7 @@ async fn hypervisor_servers_are_the_servers_on_its_host_by_both_route_shapes() {
     let Some(new) = cloud.mock_admin_compute("2.53").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("latest").await;
-    let request = cloud
-        .server_request(&created.name("hyp"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, _client, id) = cloud.active_server("latest", "hyp").await;
 
     let by_route = old
         .hypervisors()

@@ -9,12 +9,7 @@ use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus};
 #[tokio::test]
 async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.62").await;
-    let request = cloud
-        .server_request(&created.name("acts"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.62", "acts").await;
     act_and_wait(&*client, &id, &ServerAction::Stop, ServerStatus::Shutoff).await;
 
     let actions = client.instance_actions();
@@ -86,12 +81,7 @@ async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
 #[tokio::test]
 async fn actions_page_with_limit_and_marker_from_2_58() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.66").await;
-    let request = cloud
-        .server_request(&created.name("pages"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.66", "pages").await;
     for action in [ServerAction::Lock { reason: None }, ServerAction::Unlock] {
         client.servers().action(&id, &action).await.expect("action");
     }

@@ -27,12 +27,7 @@ async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host()
     let Some(admin) = cloud.mock_admin_compute("2.80").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.80").await;
-    let request = cloud
-        .server_request(&created.name("migrant"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.80", "migrant").await;
     let source = admin.servers().get(&id).await.expect("get").value.host;
     let sm = admin.server_migrations();
 
@@ -84,12 +79,7 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
     let Some(admin) = cloud.mock_admin_compute("2.24").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.24").await;
-    let request = cloud
-        .server_request(&created.name("migrant"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
     let sm = admin.server_migrations();
 
     sm.live_migrate(&id, &LiveMigrateServer::new())
@@ -133,12 +123,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     let Some(admin) = cloud.mock_admin_compute("latest").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.80").await;
-    let request = cloud
-        .server_request(&created.name("migrant"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.80", "migrant").await;
     for _ in 0..2 {
         admin
             .server_migrations()
@@ -254,12 +239,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
     let Some(bigger) = cloud.resize_flavor().await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.23").await;
-    let request = cloud
-        .server_request(&created.name("migrant"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, demo, id) = cloud.active_server("2.23", "migrant").await;
     demo.servers()
         .action(
             &id,
@@ -305,12 +285,7 @@ async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_s
     let Some(admin) = cloud.mock_admin_compute("2.24").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.24").await;
-    let request = cloud
-        .server_request(&created.name("migrant"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
     let sm = admin.server_migrations();
     sm.live_migrate(&id, &LiveMigrateServer::new())
         .await

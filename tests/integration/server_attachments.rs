@@ -17,12 +17,7 @@ async fn interfaces_attach_show_and_detach_with_tags_from_2_70() {
     if cloud.require_mock().is_none() {
         return;
     }
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.70").await;
-    let request = cloud
-        .server_request(&created.name("nics"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.70", "nics").await;
     let nics = client.server_interfaces();
     let before = nics.list(&id).await.expect("list").value.len();
 
@@ -119,12 +114,7 @@ async fn volumes_attach_by_version_swap_for_admins_only_and_detach() {
     let Some(admin) = cloud.mock_admin_compute("2.89").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.79").await;
-    let request = cloud
-        .server_request(&created.name("vols"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.79", "vols").await;
     let volumes = client.server_volumes();
     let first = "c0ffee00-1111-4222-8333-444455556666";
     let second = "c0ffee00-1111-4222-8333-777788889999";

@@ -7,12 +7,7 @@ use nova_core::Error;
 #[tokio::test]
 async fn diagnostics_are_admin_only_free_form_below_2_48_and_standard_from_2_48() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.48").await;
-    let request = cloud
-        .server_request(&created.name("diag"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.48", "diag").await;
     let denied = client.server_diagnostics().diagnostics(&id).await;
     assert!(matches!(denied, Err(Error::Forbidden(_))), "{denied:?}");
     let Some(admin) = cloud.mock_admin_compute("2.48").await else {
@@ -42,12 +37,7 @@ async fn diagnostics_are_admin_only_free_form_below_2_48_and_standard_from_2_48(
 #[tokio::test]
 async fn topology_needs_2_78_and_shows_pinning_to_admins_only() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.78").await;
-    let request = cloud
-        .server_request(&created.name("topo"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.78", "topo").await;
     let old = cloud.compute("2.77").await;
     let error = old
         .server_diagnostics()

@@ -37,12 +37,7 @@ async fn listed(client: &dyn ComputeClient, query: ServerQuery) -> Vec<String> {
 #[tokio::test]
 async fn reset_state_is_admin_only_and_sets_the_vm_state_with_no_task() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.1").await;
-    let request = cloud
-        .server_request(&created.name("reset"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, demo, id) = cloud.active_server("2.1", "reset").await;
 
     let error = demo
         .servers()
@@ -95,12 +90,7 @@ async fn reset_state_is_admin_only_and_sets_the_vm_state_with_no_task() {
 #[tokio::test]
 async fn single_metadata_items_can_be_read_and_set_and_all_items_replaced() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.1").await;
-    let request = cloud
-        .server_request(&created.name("meta"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, demo, id) = cloud.active_server("2.1", "meta").await;
     let servers = demo.servers();
 
     let value = servers
@@ -166,12 +156,7 @@ async fn single_metadata_items_can_be_read_and_set_and_all_items_replaced() {
 #[tokio::test]
 async fn deleting_all_tags_empties_them_from_2_26_and_is_refused_before() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.26").await;
-    let request = cloud
-        .server_request(&created.name("tags"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.26", "tags").await;
     let tags = vec!["a".to_owned(), "b".to_owned()];
     client.servers().set_tags(&id, &tags).await.expect("tagged");
     client
@@ -199,12 +184,7 @@ async fn deleting_all_tags_empties_them_from_2_26_and_is_refused_before() {
 #[tokio::test]
 async fn ips_list_the_servers_addresses_by_network_and_404_for_another_network() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.1").await;
-    let request = cloud
-        .server_request(&created.name("ips"), client.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*client, &request).await;
+    let (_created, client, id) = cloud.active_server("2.1", "ips").await;
     let server = client.servers().get(&id).await.expect("shown").value;
     let ips = client.servers().ips(&id).await.expect("ips").value;
     if cloud.mock().is_some() {

@@ -39,12 +39,7 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
     let Some(admin) = cloud.mock_admin_compute("2.56").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.56").await;
-    let request = cloud
-        .server_request(&created.name("mover"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
 
     admin
@@ -83,12 +78,7 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
     let Some(admin) = cloud.mock_admin_compute("2.56").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.56").await;
-    let request = cloud
-        .server_request(&created.name("mover"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
     let target = if source == "compute-1" {
         "compute-0"
@@ -120,12 +110,7 @@ async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves()
     let Some(admin) = cloud.mock_admin_compute("2.56").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.56").await;
-    let request = cloud
-        .server_request(&created.name("mover"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
     let moves = admin.server_migrations();
 
@@ -185,12 +170,7 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
     let Some(admin) = cloud.mock_admin_compute("2.80").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.80").await;
-    let request = cloud
-        .server_request(&created.name("mover"), demo.microversion())
-        .await;
-    let id = cloud.boot_active(&created, &*demo, &request).await;
+    let (_created, _demo, id) = cloud.active_server("2.80", "mover").await;
     let source = host_of(&*admin, &id).await;
 
     admin

@@ -245,6 +245,24 @@ impl TestCloud {
         Resources::reserve(cloud, servers).await
     }
 
+    /// One ACTIVE server named after `what`, booted by the configured user with a client at
+    /// `version` ([`TestCloud::server_request`], [`TestCloud::boot_active`]): the
+    /// [`Resources`] that delete it (keep them alive until the test ends), that client, and the
+    /// server's id.
+    pub async fn active_server(
+        &self,
+        version: &str,
+        what: &str,
+    ) -> (Resources, Box<dyn ComputeClient>, String) {
+        let created = self.resources(1).await;
+        let client = self.compute(version).await;
+        let request = self
+            .server_request(&created.name(what), client.microversion())
+            .await;
+        let id = self.boot_active(&created, &*client, &request).await;
+        (created, client, id)
+    }
+
     /// A request to boot one server named `name` with this cloud's flavor
     /// ([`TestCloud::flavor`]) and image ([`TestCloud::image_id`]), and its networks at
     /// `version` ([`TestCloud::networks`]). Callers add whatever else their test needs.
