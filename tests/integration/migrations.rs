@@ -11,7 +11,9 @@ use nova_v2::{
     LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType, ServerStatus,
 };
 
-async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
+/// The `/os-migrations` records of server `id`, as `admin` sees them (also used by
+/// `server_moves`).
+pub(crate) async fn migrations_of(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
     admin
         .migrations()
         .list(&MigrationQuery::new().instance_uuid(id))
@@ -19,6 +21,15 @@ async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
         .expect("os-migrations")
         .value
         .items
+}
+
+/// Starts a live migration of server `id` as `admin`: the id of its running record.
+async fn start_live_migration(admin: &dyn ComputeClient, id: &str) -> u64 {
+    let sm = admin.server_migrations();
+    sm.live_migrate(id, &LiveMigrateServer::new())
+        .await
+        .expect("live migrate");
+    sm.list(id).await.expect("list").value[0].id
 }
 
 #[tokio::test]
@@ -55,7 +66,7 @@ async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host()
     assert_eq!(after.status, ServerStatus::Active);
     assert_eq!(after.host, source, "stays on its source host");
     assert_eq!(
-        records(&*admin, &id).await[0].status,
+        migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Cancelled
     );
     assert!(sm.list(&id).await.expect("list").value.is_empty());
@@ -82,15 +93,12 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
     let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
     let sm = admin.server_migrations();
 
-    sm.live_migrate(&id, &LiveMigrateServer::new())
-        .await
-        .expect("first");
-    let first = sm.list(&id).await.expect("list").value[0].id;
+    let first = start_live_migration(&*admin, &id).await;
     sm.force_complete(&id, first).await.expect("force complete");
     let done = admin.servers().get(&id).await.expect("get").value;
     assert_eq!(done.status, ServerStatus::Active, "done at the next GET");
     assert_eq!(
-        records(&*admin, &id).await[0].status,
+        migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Completed
     );
 
@@ -134,7 +142,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     }
 
     let v21 = cloud.mock_admin_compute("2.1").await.expect("admin");
-    let old = records(&*v21, &id).await;
+    let old = migrations_of(&*v21, &id).await;
     assert_eq!(old.len(), 2);
     assert!(
         old.iter()
@@ -143,7 +151,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     assert!(old[0].id < old[1].id, "oldest first below 2.59");
 
     let v223 = cloud.mock_admin_compute("2.23").await.expect("admin");
-    let typed = records(&*v223, &id).await;
+    let typed = migrations_of(&*v223, &id).await;
     assert!(
         typed
             .iter()
@@ -186,7 +194,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
         .expect("filtered")
         .value;
     assert!(by_type.items.is_empty(), "no cold migration of this server");
-    let mine = records(&*admin, &id).await;
+    let mine = migrations_of(&*admin, &id).await;
     let user = mine[0].user_id.clone().expect("2.80 user");
     let by_user = admin
         .migrations()
@@ -274,7 +282,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
         .await
         .expect("revert");
     assert_eq!(
-        records(&*admin, &id).await[0].status,
+        migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Reverted
     );
 }
@@ -287,10 +295,7 @@ async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_s
     };
     let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
     let sm = admin.server_migrations();
-    sm.live_migrate(&id, &LiveMigrateServer::new())
-        .await
-        .expect("first");
-    let first = sm.list(&id).await.expect("list").value[0].id;
+    let first = start_live_migration(&*admin, &id).await;
     // the server lands while only its GETs are watched
     wait_for(&*admin, &id, ServerStatus::Active).await;
     sm.live_migrate(&id, &LiveMigrateServer::new())

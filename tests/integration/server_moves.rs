@@ -8,9 +8,11 @@ use integration_tests::{TestCloud, act_and_wait, wait_for};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
-    BlockMigration, LiveMigrateServer, MigrateServer, Migration, MigrationQuery, MigrationStatus,
-    MigrationType, ServerAction, ServerStatus,
+    BlockMigration, LiveMigrateServer, MigrateServer, MigrationStatus, MigrationType, ServerAction,
+    ServerStatus,
 };
+
+use crate::migrations::migrations_of;
 
 async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
     admin
@@ -21,16 +23,6 @@ async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
         .value
         .host
         .expect("admins see the host")
-}
-
-async fn migrations_of(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
-    admin
-        .migrations()
-        .list(&MigrationQuery::new().instance_uuid(id))
-        .await
-        .expect("os-migrations")
-        .value
-        .items
 }
 
 #[tokio::test]
