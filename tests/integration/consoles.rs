@@ -1,11 +1,9 @@
 //! Integration tests: consoles. Below 2.6 the client uses the `os-get*Console` actions, from
 //! 2.6 `remote-consoles`; tokens resolve through `os-console-auth-tokens` for admins.
 
-use integration_tests::TestCloud;
+use integration_tests::{TestCloud, act_and_wait};
 use nova_core::Error;
 use nova_v2::{ConsoleProtocol, ConsoleType};
-
-use crate::server_attachments::boot_active;
 
 #[tokio::test]
 async fn a_vnc_console_comes_from_the_action_below_2_6_and_remote_consoles_from_2_6() {
@@ -16,9 +14,7 @@ async fn a_vnc_console_comes_from_the_action_below_2_6_and_remote_consoles_from_
     let Some(admin) = cloud.mock_admin_compute("2.31").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let old = cloud.compute("2.5").await;
-    let id = boot_active(&cloud, &created, &*old, "vnc").await;
+    let (_created, old, id) = cloud.active_server("2.5", "vnc").await;
 
     let legacy = old
         .consoles()
@@ -94,24 +90,14 @@ async fn a_console_of_a_stopped_server_is_a_409() {
     if cloud.require_mock().is_none() {
         return;
     }
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.6").await;
-    let id = boot_active(&cloud, &created, &*client, "off").await;
-    client
-        .servers()
-        .action(&id, &nova_v2::ServerAction::Stop)
-        .await
-        .expect("stop");
-    use nova_v2::ServerWaitExt;
-    client
-        .servers()
-        .wait_for_status(
-            &id,
-            nova_v2::ServerStatus::Shutoff,
-            &integration_tests::wait_options(),
-        )
-        .await
-        .expect("shutoff");
+    let (_created, client, id) = cloud.active_server("2.6", "off").await;
+    act_and_wait(
+        &*client,
+        &id,
+        &nova_v2::ServerAction::Stop,
+        nova_v2::ServerStatus::Shutoff,
+    )
+    .await;
     let error = client
         .consoles()
         .serial_console(&id, ConsoleType::Serial)

@@ -3,10 +3,9 @@
 //! `/servers` routes below 2.53 and `hypervisor_hostname_pattern` / `with_servers` from 2.53,
 //! paging from 2.33. Needs the mock's admin; skipped against other clouds.
 
-use integration_tests::{TestCloud, created_id, wait_options};
+use integration_tests::TestCloud;
 use nova_core::Error;
 use nova_core::types::HypervisorQuery;
-use nova_v2::{CreateServer, ServerStatus, ServerWaitExt};
 
 #[tokio::test]
 async fn hypervisor_ids_are_integers_below_2_53_uuids_from_2_53_and_counters_end_at_2_88() {
@@ -89,21 +88,7 @@ async fn hypervisor_servers_are_the_servers_on_its_host_by_both_route_shapes() {
     let Some(new) = cloud.mock_admin_compute("2.53").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("latest").await;
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name("hyp"), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(client.servers().create(&request).await.expect("boot").value);
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let (_created, _client, id) = cloud.active_server("latest", "hyp").await;
 
     let by_route = old
         .hypervisors()

@@ -2,28 +2,15 @@
 //! to everyone from 2.51 (admins always), `updated_at` from 2.58, `hostId` from 2.62 and
 //! the paging filters from 2.58 / 2.66.
 
-use integration_tests::{TestCloud, wait_options};
+use integration_tests::{TestCloud, act_and_wait};
 use nova_core::Error;
-use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus, ServerWaitExt};
-
-use crate::server_attachments::boot_active;
+use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus};
 
 #[tokio::test]
 async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.62").await;
-    let id = boot_active(&cloud, &created, &*client, "acts").await;
-    client
-        .servers()
-        .action(&id, &ServerAction::Stop)
-        .await
-        .expect("stop");
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Shutoff, &wait_options())
-        .await
-        .expect("shutoff");
+    let (_created, client, id) = cloud.active_server("2.62", "acts").await;
+    act_and_wait(&*client, &id, &ServerAction::Stop, ServerStatus::Shutoff).await;
 
     let actions = client.instance_actions();
     let page = actions
@@ -94,9 +81,7 @@ async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
 #[tokio::test]
 async fn actions_page_with_limit_and_marker_from_2_58() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.66").await;
-    let id = boot_active(&cloud, &created, &*client, "pages").await;
+    let (_created, client, id) = cloud.active_server("2.66", "pages").await;
     for action in [ServerAction::Lock { reason: None }, ServerAction::Unlock] {
         client.servers().action(&id, &action).await.expect("action");
     }

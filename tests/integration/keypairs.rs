@@ -3,10 +3,23 @@
 
 use integration_tests::TestCloud;
 use nova_core::Error;
+use nova_core::compute::KeypairApi;
 use nova_v2::{CreateKeypair, KeypairQuery};
 use secrecy::ExposeSecret;
 
 use crate::PUBLIC_KEY;
+
+/// The names of every keypair `GET /os-keypairs` lists (without paging parameters).
+async fn listed_names(keypairs: &dyn KeypairApi) -> Vec<String> {
+    keypairs
+        .list()
+        .await
+        .expect("list")
+        .value
+        .into_iter()
+        .map(|k| k.name)
+        .collect()
+}
 
 #[tokio::test]
 async fn keypairs_with_and_without_a_public_key() {
@@ -47,13 +60,9 @@ async fn keypairs_with_and_without_a_public_key() {
     assert_eq!(shown.public_key.as_deref(), Some(PUBLIC_KEY));
     assert_eq!(shown.fingerprint, imported.fingerprint);
 
-    let names: Vec<String> = keypairs
-        .list()
+    let names: Vec<String> = listed_names(&*keypairs)
         .await
-        .expect("list")
-        .value
         .into_iter()
-        .map(|k| k.name)
         .filter(|name| name.starts_with(created.prefix()))
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
@@ -110,14 +119,7 @@ async fn keypair_pages_from_2_35_cover_every_keypair_once() {
             .await
             .expect("imported");
     }
-    let everything: Vec<String> = keypairs
-        .list()
-        .await
-        .expect("list")
-        .value
-        .into_iter()
-        .map(|k| k.name)
-        .collect();
+    let everything = listed_names(&*keypairs).await;
     let mut paged: Vec<String> = Vec::new();
     let mut marker: Option<String> = None;
     for _ in 0..=everything.len() {

@@ -4,39 +4,16 @@
 //! these run as the mock's admin (skipped against a real cloud).
 
 use futures::TryStreamExt;
-use integration_tests::{Resources, TestCloud, created_id, wait_options};
+use integration_tests::{TestCloud, wait_for};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
-    CreateServer, LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType,
-    ServerStatus, ServerWaitExt,
+    LiveMigrateServer, Migration, MigrationQuery, MigrationStatus, MigrationType, ServerStatus,
 };
 
-async fn boot(cloud: &TestCloud, created: &Resources, client: &dyn ComputeClient) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name("migrant"), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
-
-async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
+/// The `/os-migrations` records of server `id`, as `admin` sees them (also used by
+/// `server_moves`).
+pub(crate) async fn migrations_of(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
     admin
         .migrations()
         .list(&MigrationQuery::new().instance_uuid(id))
@@ -46,15 +23,22 @@ async fn records(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
         .items
 }
 
+/// Starts a live migration of server `id` as `admin`: the id of its running record.
+async fn start_live_migration(admin: &dyn ComputeClient, id: &str) -> u64 {
+    let sm = admin.server_migrations();
+    sm.live_migrate(id, &LiveMigrateServer::new())
+        .await
+        .expect("live migrate");
+    sm.list(id).await.expect("list").value[0].id
+}
+
 #[tokio::test]
 async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host() {
     let cloud = TestCloud::start().await;
     let Some(admin) = cloud.mock_admin_compute("2.80").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.80").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.80", "migrant").await;
     let source = admin.servers().get(&id).await.expect("get").value.host;
     let sm = admin.server_migrations();
 
@@ -82,7 +66,7 @@ async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host()
     assert_eq!(after.status, ServerStatus::Active);
     assert_eq!(after.host, source, "stays on its source host");
     assert_eq!(
-        records(&*admin, &id).await[0].status,
+        migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Cancelled
     );
     assert!(sm.list(&id).await.expect("list").value.is_empty());
@@ -106,20 +90,15 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
     let Some(admin) = cloud.mock_admin_compute("2.24").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.24").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
     let sm = admin.server_migrations();
 
-    sm.live_migrate(&id, &LiveMigrateServer::new())
-        .await
-        .expect("first");
-    let first = sm.list(&id).await.expect("list").value[0].id;
+    let first = start_live_migration(&*admin, &id).await;
     sm.force_complete(&id, first).await.expect("force complete");
     let done = admin.servers().get(&id).await.expect("get").value;
     assert_eq!(done.status, ServerStatus::Active, "done at the next GET");
     assert_eq!(
-        records(&*admin, &id).await[0].status,
+        migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Completed
     );
 
@@ -143,11 +122,7 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
         ),
         other => panic!("force complete of no migration: {other:?}"),
     }
-    admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("second completes");
+    wait_for(&*admin, &id, ServerStatus::Active).await;
 }
 
 #[tokio::test]
@@ -156,24 +131,18 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     let Some(admin) = cloud.mock_admin_compute("latest").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.80").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.80", "migrant").await;
     for _ in 0..2 {
         admin
             .server_migrations()
             .live_migrate(&id, &LiveMigrateServer::new())
             .await
             .expect("live migrate");
-        admin
-            .servers()
-            .wait_for_status(&id, ServerStatus::Active, &wait_options())
-            .await
-            .expect("active");
+        wait_for(&*admin, &id, ServerStatus::Active).await;
     }
 
     let v21 = cloud.mock_admin_compute("2.1").await.expect("admin");
-    let old = records(&*v21, &id).await;
+    let old = migrations_of(&*v21, &id).await;
     assert_eq!(old.len(), 2);
     assert!(
         old.iter()
@@ -182,7 +151,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     assert!(old[0].id < old[1].id, "oldest first below 2.59");
 
     let v223 = cloud.mock_admin_compute("2.23").await.expect("admin");
-    let typed = records(&*v223, &id).await;
+    let typed = migrations_of(&*v223, &id).await;
     assert!(
         typed
             .iter()
@@ -225,7 +194,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
         .expect("filtered")
         .value;
     assert!(by_type.items.is_empty(), "no cold migration of this server");
-    let mine = records(&*admin, &id).await;
+    let mine = migrations_of(&*admin, &id).await;
     let user = mine[0].user_id.clone().expect("2.80 user");
     let by_user = admin
         .migrations()
@@ -278,9 +247,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
     let Some(bigger) = cloud.resize_flavor().await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.23").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, demo, id) = cloud.active_server("2.23", "migrant").await;
     demo.servers()
         .action(
             &id,
@@ -291,10 +258,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
         )
         .await
         .expect("resize");
-    demo.servers()
-        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
-        .await
-        .expect("verify resize");
+    wait_for(&*demo, &id, ServerStatus::VerifyResize).await;
     let resizes = admin
         .migrations()
         .list(
@@ -318,7 +282,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
         .await
         .expect("revert");
     assert_eq!(
-        records(&*admin, &id).await[0].status,
+        migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Reverted
     );
 }
@@ -329,29 +293,16 @@ async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_s
     let Some(admin) = cloud.mock_admin_compute("2.24").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.24").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
     let sm = admin.server_migrations();
-    sm.live_migrate(&id, &LiveMigrateServer::new())
-        .await
-        .expect("first");
-    let first = sm.list(&id).await.expect("list").value[0].id;
+    let first = start_live_migration(&*admin, &id).await;
     // the server lands while only its GETs are watched
-    admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("landed");
+    wait_for(&*admin, &id, ServerStatus::Active).await;
     sm.live_migrate(&id, &LiveMigrateServer::new())
         .await
         .expect("second");
     let running = sm.list(&id).await.expect("list").value;
     assert_eq!(running.len(), 1, "only the second runs: {running:?}");
     assert_ne!(running[0].id, first);
-    admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("second lands");
+    wait_for(&*admin, &id, ServerStatus::Active).await;
 }

@@ -3,15 +3,15 @@
 //! clearing the server password, security groups of a server, and floating IPs (only
 //! up to 2.43).
 
-use integration_tests::{TestCloud, created_id, wait_options};
+use integration_tests::{TestCloud, act_and_wait, wait_for, wait_options};
 use mock_cloud::MockConfig;
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
-use nova_v2::{CreateBackup, CreateServer, ServerAction, ServerStatus, ServerWaitExt};
+use nova_v2::{CreateBackup, ServerAction, ServerStatus, ServerWaitExt};
 use secrecy::SecretString;
 
-/// Boots one server named after `what`, records it for cleanup and waits until it is idle
-/// and ACTIVE.
+/// Boots one server named after `what` in `security_group` (else the cloud's default group),
+/// records it for cleanup and waits until it is idle and ACTIVE.
 async fn active_server(
     cloud: &TestCloud,
     created: &integration_tests::Resources,
@@ -19,33 +19,16 @@ async fn active_server(
     what: &str,
     security_group: Option<&str>,
 ) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name(what), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
+    let mut request = cloud
+        .server_request(&created.name(what), client.microversion())
+        .await;
     if let Some(group) = security_group
         .map(str::to_owned)
         .or_else(|| cloud.security_group())
     {
         request = request.security_group(group);
     }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
+    cloud.boot_active(created, client, &request).await
 }
 
 fn conflict_message(error: &Error) -> &str {
@@ -71,10 +54,7 @@ async fn create_backup_returns_the_image_id_in_the_body_from_2_45_and_in_locatio
         .value;
     created.image(&first);
     assert!(!first.is_empty());
-    new.servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("idle after the backup");
+    wait_for(&*new, &id, ServerStatus::Active).await;
     let second = old
         .servers()
         .create_backup(&id, &CreateBackup::new(created.name("bk2"), "daily", 1))
@@ -173,16 +153,7 @@ async fn trigger_crash_dump_needs_2_17_and_a_running_server() {
         .await
         .expect("crash dump of an active server");
 
-    client
-        .servers()
-        .action(&id, &ServerAction::Stop)
-        .await
-        .expect("stop");
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Shutoff, &wait_options())
-        .await
-        .expect("shutoff");
+    act_and_wait(&*client, &id, &ServerAction::Stop, ServerStatus::Shutoff).await;
     let error = client
         .servers()
         .action(&id, &ServerAction::TriggerCrashDump)

@@ -3,42 +3,9 @@
 //! Attaching needs real ports and volumes, so the attach flows run against mock-cloud only
 //! (its rule: any UUID exists except ones starting `00000000-`); the gates run everywhere.
 
-use integration_tests::{Resources, TestCloud, created_id, wait_options};
+use integration_tests::TestCloud;
 use nova_core::Error;
-use nova_core::compute::ComputeClient;
-use nova_v2::{
-    AttachInterface, AttachVolume, CreateServer, ServerAction, ServerStatus, ServerWaitExt,
-    UpdateVolumeAttachment,
-};
-
-/// Boots one server through `client` and waits for ACTIVE: its id.
-pub(crate) async fn boot_active(
-    cloud: &TestCloud,
-    created: &Resources,
-    client: &dyn ComputeClient,
-    what: &str,
-) -> String {
-    let mut request = CreateServer::new(created.name(what), cloud.flavor().await.id)
-        .image(cloud.image_id().await);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
+use nova_v2::{AttachInterface, AttachVolume, ServerAction, UpdateVolumeAttachment};
 
 const PORT: &str = "6f6d5a2e-3b1c-4a8e-9f0d-2c1b0a9e8d7c";
 const NET: &str = "a1b2c3d4-0000-4000-8000-000000000001";
@@ -50,9 +17,7 @@ async fn interfaces_attach_show_and_detach_with_tags_from_2_70() {
     if cloud.require_mock().is_none() {
         return;
     }
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.70").await;
-    let id = boot_active(&cloud, &created, &*client, "nics").await;
+    let (_created, client, id) = cloud.active_server("2.70", "nics").await;
     let nics = client.server_interfaces();
     let before = nics.list(&id).await.expect("list").value.len();
 
@@ -149,9 +114,7 @@ async fn volumes_attach_by_version_swap_for_admins_only_and_detach() {
     let Some(admin) = cloud.mock_admin_compute("2.89").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.79").await;
-    let id = boot_active(&cloud, &created, &*client, "vols").await;
+    let (_created, client, id) = cloud.active_server("2.79", "vols").await;
     let volumes = client.server_volumes();
     let first = "c0ffee00-1111-4222-8333-444455556666";
     let second = "c0ffee00-1111-4222-8333-777788889999";

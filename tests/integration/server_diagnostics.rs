@@ -4,14 +4,10 @@
 use integration_tests::TestCloud;
 use nova_core::Error;
 
-use crate::server_attachments::boot_active;
-
 #[tokio::test]
 async fn diagnostics_are_admin_only_free_form_below_2_48_and_standard_from_2_48() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.48").await;
-    let id = boot_active(&cloud, &created, &*client, "diag").await;
+    let (_created, client, id) = cloud.active_server("2.48", "diag").await;
     let denied = client.server_diagnostics().diagnostics(&id).await;
     assert!(matches!(denied, Err(Error::Forbidden(_))), "{denied:?}");
     let Some(admin) = cloud.mock_admin_compute("2.48").await else {
@@ -41,9 +37,7 @@ async fn diagnostics_are_admin_only_free_form_below_2_48_and_standard_from_2_48(
 #[tokio::test]
 async fn topology_needs_2_78_and_shows_pinning_to_admins_only() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.78").await;
-    let id = boot_active(&cloud, &created, &*client, "topo").await;
+    let (_created, client, id) = cloud.active_server("2.78", "topo").await;
     let old = cloud.compute("2.77").await;
     let error = old
         .server_diagnostics()

@@ -4,45 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use integration_tests::{TestCloud, created_id, wait_options};
+use integration_tests::TestCloud;
 use keystone_auth::{HeaderMap, Method};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
-    CreateServer, PowerState, ResetStateTarget, ServerAction, ServerQuery, ServerStatus,
-    ServerWaitExt, TaskState, VmState,
+    PowerState, ResetStateTarget, ServerAction, ServerQuery, ServerStatus, TaskState, VmState,
 };
 use serde_json::{Value, json};
-
-/// Boots one server named after `what`, records it for cleanup and waits until ACTIVE.
-async fn active_server(
-    cloud: &TestCloud,
-    created: &integration_tests::Resources,
-    client: &dyn ComputeClient,
-    what: &str,
-) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name(what), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
 
 fn fault_message(error: &Error) -> String {
     error
@@ -68,9 +37,7 @@ async fn listed(client: &dyn ComputeClient, query: ServerQuery) -> Vec<String> {
 #[tokio::test]
 async fn reset_state_is_admin_only_and_sets_the_vm_state_with_no_task() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.1").await;
-    let id = active_server(&cloud, &created, &*demo, "reset").await;
+    let (_created, demo, id) = cloud.active_server("2.1", "reset").await;
 
     let error = demo
         .servers()
@@ -123,9 +90,7 @@ async fn reset_state_is_admin_only_and_sets_the_vm_state_with_no_task() {
 #[tokio::test]
 async fn single_metadata_items_can_be_read_and_set_and_all_items_replaced() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.1").await;
-    let id = active_server(&cloud, &created, &*demo, "meta").await;
+    let (_created, demo, id) = cloud.active_server("2.1", "meta").await;
     let servers = demo.servers();
 
     let value = servers
@@ -191,9 +156,7 @@ async fn single_metadata_items_can_be_read_and_set_and_all_items_replaced() {
 #[tokio::test]
 async fn deleting_all_tags_empties_them_from_2_26_and_is_refused_before() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.26").await;
-    let id = active_server(&cloud, &created, &*client, "tags").await;
+    let (_created, client, id) = cloud.active_server("2.26", "tags").await;
     let tags = vec!["a".to_owned(), "b".to_owned()];
     client.servers().set_tags(&id, &tags).await.expect("tagged");
     client
@@ -221,9 +184,7 @@ async fn deleting_all_tags_empties_them_from_2_26_and_is_refused_before() {
 #[tokio::test]
 async fn ips_list_the_servers_addresses_by_network_and_404_for_another_network() {
     let cloud = TestCloud::start().await;
-    let created = cloud.resources(1).await;
-    let client = cloud.compute("2.1").await;
-    let id = active_server(&cloud, &created, &*client, "ips").await;
+    let (_created, client, id) = cloud.active_server("2.1", "ips").await;
     let server = client.servers().get(&id).await.expect("shown").value;
     let ips = client.servers().ips(&id).await.expect("ips").value;
     if cloud.mock().is_some() {
@@ -270,8 +231,14 @@ async fn state_filters_apply_for_admins_and_from_2_83_for_members() {
     let created = cloud.resources(2).await;
     let new = cloud.compute("2.83").await;
     let old = cloud.compute("2.82").await;
-    let broken = active_server(&cloud, &created, &*new, "broken").await;
-    let fine = active_server(&cloud, &created, &*new, "fine").await;
+    let request = cloud
+        .server_request(&created.name("broken"), new.microversion())
+        .await;
+    let broken = cloud.boot_active(&created, &*new, &request).await;
+    let request = cloud
+        .server_request(&created.name("fine"), new.microversion())
+        .await;
+    let fine = cloud.boot_active(&created, &*new, &request).await;
     admin
         .servers()
         .action(&broken, &ServerAction::ResetState(ResetStateTarget::Error))

@@ -4,38 +4,15 @@
 //! for a bad target host and for non-admins. Moving servers is admin-only by default, so
 //! these run as the mock's admin (skipped against a real cloud).
 
-use integration_tests::{Resources, TestCloud, created_id, wait_options};
+use integration_tests::{TestCloud, act_and_wait, wait_for};
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_v2::{
-    BlockMigration, CreateServer, LiveMigrateServer, MigrateServer, Migration, MigrationQuery,
-    MigrationStatus, MigrationType, ServerAction, ServerStatus, ServerWaitExt,
+    BlockMigration, LiveMigrateServer, MigrateServer, MigrationStatus, MigrationType, ServerAction,
+    ServerStatus,
 };
 
-/// Boots one server as the test user and waits for it to be ACTIVE.
-async fn boot(cloud: &TestCloud, created: &Resources, client: &dyn ComputeClient) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(created.name("mover"), flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(
-        client
-            .servers()
-            .create(&request)
-            .await
-            .expect("created")
-            .value,
-    );
-    created.server(&id);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
+use crate::migrations::migrations_of;
 
 async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
     admin
@@ -48,25 +25,13 @@ async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
         .expect("admins see the host")
 }
 
-async fn migrations_of(admin: &dyn ComputeClient, id: &str) -> Vec<Migration> {
-    admin
-        .migrations()
-        .list(&MigrationQuery::new().instance_uuid(id))
-        .await
-        .expect("os-migrations")
-        .value
-        .items
-}
-
 #[tokio::test]
 async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confirms_the_record() {
     let cloud = TestCloud::start().await;
     let Some(admin) = cloud.mock_admin_compute("2.56").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.56").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
 
     admin
@@ -76,11 +41,7 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
         .expect("migrate accepted");
     let first = admin.servers().get(&id).await.expect("get").value;
     assert_eq!(first.status, ServerStatus::Resize, "RESIZE while it moves");
-    let moved = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
-        .await
-        .expect("verify resize");
+    let moved = wait_for(&*admin, &id, ServerStatus::VerifyResize).await;
     let dest = moved.host.clone().expect("host");
     assert_ne!(dest, source, "landed on another compute host");
 
@@ -91,16 +52,13 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
     assert_eq!(records[0].source_compute.as_deref(), Some(source.as_str()));
     assert_eq!(records[0].dest_compute.as_deref(), Some(dest.as_str()));
 
-    admin
-        .servers()
-        .action(&id, &ServerAction::ConfirmResize)
-        .await
-        .expect("confirm");
-    let active = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let active = act_and_wait(
+        &*admin,
+        &id,
+        &ServerAction::ConfirmResize,
+        ServerStatus::Active,
+    )
+    .await;
     assert_eq!(active.host.as_deref(), Some(dest.as_str()), "stays moved");
     let records = migrations_of(&*admin, &id).await;
     assert_eq!(records[0].status, MigrationStatus::Confirmed);
@@ -112,9 +70,7 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
     let Some(admin) = cloud.mock_admin_compute("2.56").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.56").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
     let target = if source == "compute-1" {
         "compute-0"
@@ -126,22 +82,15 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
         .migrate(&id, &MigrateServer::new().host(target))
         .await
         .expect("migrate to a named host");
-    let moved = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::VerifyResize, &wait_options())
-        .await
-        .expect("verify resize");
+    let moved = wait_for(&*admin, &id, ServerStatus::VerifyResize).await;
     assert_eq!(moved.host.as_deref(), Some(target));
-    admin
-        .servers()
-        .action(&id, &ServerAction::RevertResize)
-        .await
-        .expect("revert");
-    let back = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let back = act_and_wait(
+        &*admin,
+        &id,
+        &ServerAction::RevertResize,
+        ServerStatus::Active,
+    )
+    .await;
     assert_eq!(back.host.as_deref(), Some(source.as_str()), "back home");
     let records = migrations_of(&*admin, &id).await;
     assert_eq!(records[0].status, MigrationStatus::Reverted);
@@ -153,9 +102,7 @@ async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves()
     let Some(admin) = cloud.mock_admin_compute("2.56").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.56").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
     let moves = admin.server_migrations();
 
@@ -215,9 +162,7 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
     let Some(admin) = cloud.mock_admin_compute("2.80").await else {
         return;
     };
-    let created = cloud.resources(1).await;
-    let demo = cloud.compute("2.80").await;
-    let id = boot(&cloud, &created, &*demo).await;
+    let (_created, _demo, id) = cloud.active_server("2.80", "mover").await;
     let source = host_of(&*admin, &id).await;
 
     admin
@@ -248,11 +193,7 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
         "not moved yet"
     );
 
-    let done = admin
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
+    let done = wait_for(&*admin, &id, ServerStatus::Active).await;
     let dest = done.host.clone().expect("host");
     assert_ne!(dest, source, "moved");
     let finished = migrations_of(&*admin, &id).await;

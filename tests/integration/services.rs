@@ -4,31 +4,15 @@
 //! moves the server to another host (ACTIVE, SHUTOFF from 2.95). These change the mock's
 //! services, so each test has its own mock (skipped against other clouds).
 
-use integration_tests::{TestCloud, created_id, wait_options};
+use integration_tests::{TestCloud, wait_for};
 use mock_cloud::MockConfig;
 use nova_core::Error;
 use nova_core::compute::ComputeClient;
 use nova_core::types::{
     EvacuateServer, MigrationQuery, MigrationType, ServiceQuery, ServiceStatus, UpdateService,
 };
-use nova_v2::{CreateServer, ServerStatus, ServerWaitExt};
+use nova_v2::ServerStatus;
 use secrecy::ExposeSecret;
-
-async fn boot(cloud: &TestCloud, client: &dyn ComputeClient, name: &str) -> String {
-    let flavor = cloud.flavor().await;
-    let image = cloud.image_id().await;
-    let mut request = CreateServer::new(name, flavor.id.clone()).image(&image);
-    if let Some(networks) = cloud.networks(client.microversion()) {
-        request = request.networks(networks);
-    }
-    let id = created_id(client.servers().create(&request).await.expect("boot").value);
-    client
-        .servers()
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active");
-    id
-}
 
 async fn compute_uuid(admin: &dyn ComputeClient, host: &str) -> String {
     let query = ServiceQuery::new().host(host).binary("nova-compute");
@@ -170,7 +154,11 @@ async fn a_compute_service_hosting_servers_cannot_be_deleted_an_idle_one_can() {
     };
     let admin = cloud.mock_admin_compute("2.53").await.expect("admin");
     let demo = cloud.compute("latest").await;
-    boot(&cloud, &*demo, "busy").await;
+    let created = cloud.resources(1).await;
+    let request = cloud
+        .server_request(&created.name("busy"), demo.microversion())
+        .await;
+    cloud.boot_active(&created, &*demo, &request).await;
     let busy = compute_uuid(&*admin, "compute-0").await;
     match admin.services().delete(&busy).await {
         Err(Error::Conflict(fault)) => assert!(
@@ -206,8 +194,15 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
     let old = cloud.mock_admin_compute("2.13").await.expect("admin");
     let shutoff = cloud.mock_admin_compute("2.95").await.expect("admin");
     let demo = cloud.compute("latest").await;
-    let first = boot(&cloud, &*demo, "evac-1").await;
-    let second = boot(&cloud, &*demo, "evac-2").await;
+    let created = cloud.resources(2).await;
+    let request = cloud
+        .server_request(&created.name("evac-1"), demo.microversion())
+        .await;
+    let first = cloud.boot_active(&created, &*demo, &request).await;
+    let request = cloud
+        .server_request(&created.name("evac-2"), demo.microversion())
+        .await;
+    let second = cloud.boot_active(&created, &*demo, &request).await;
 
     let request = EvacuateServer::new().host("compute-1");
     match admin.servers().evacuate(&first, &request).await {
@@ -251,11 +246,7 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
         .value;
     let pass = result.admin_pass.expect("adminPass below 2.14");
     assert_eq!(pass.expose_secret(), "n3w-Pass");
-    let moved = admin
-        .servers()
-        .wait_for_status(&first, ServerStatus::Active, &wait_options())
-        .await
-        .expect("active again");
+    let moved = wait_for(&*admin, &first, ServerStatus::Active).await;
     assert_eq!(moved.host.as_deref(), Some("compute-1"));
     let query = MigrationQuery::new()
         .instance_uuid(first.as_str())
@@ -277,10 +268,6 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
         .expect("scheduler picks")
         .value;
     assert!(result.admin_pass.is_none(), "no adminPass from 2.14");
-    let stopped = admin
-        .servers()
-        .wait_for_status(&second, ServerStatus::Shutoff, &wait_options())
-        .await
-        .expect("SHUTOFF from 2.95");
+    let stopped = wait_for(&*admin, &second, ServerStatus::Shutoff).await;
     assert_eq!(stopped.host.as_deref(), Some("compute-1"));
 }

@@ -37,8 +37,11 @@ use std::time::Duration;
 use keystone_auth::{Adapter, CloudConfig, Session};
 use mock_cloud::{MockCloud, MockConfig};
 use nova_core::compute::ComputeClient;
-use nova_core::{Client, Requested, Transport};
-use nova_v2::{CreateServerResult, Flavor, WaitOptions};
+use nova_core::{Client, MicroVersion, Requested, Transport};
+use nova_v2::{
+    CreateServer, CreateServerResult, Flavor, Server, ServerAction, ServerStatus, ServerWaitExt,
+    WaitOptions,
+};
 use tokio::sync::{OnceCell, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 pub use counting::CountingTransport;
@@ -241,6 +244,57 @@ impl TestCloud {
         };
         Resources::reserve(cloud, servers).await
     }
+
+    /// One ACTIVE server named after `what`, booted by the configured user with a client at
+    /// `version` ([`TestCloud::server_request`], [`TestCloud::boot_active`]): the
+    /// [`Resources`] that delete it (keep them alive until the test ends), that client, and the
+    /// server's id.
+    pub async fn active_server(
+        &self,
+        version: &str,
+        what: &str,
+    ) -> (Resources, Box<dyn ComputeClient>, String) {
+        let created = self.resources(1).await;
+        let client = self.compute(version).await;
+        let request = self
+            .server_request(&created.name(what), client.microversion())
+            .await;
+        let id = self.boot_active(&created, &*client, &request).await;
+        (created, client, id)
+    }
+
+    /// A request to boot one server named `name` with this cloud's flavor
+    /// ([`TestCloud::flavor`]) and image ([`TestCloud::image_id`]), and its networks at
+    /// `version` ([`TestCloud::networks`]). Callers add whatever else their test needs.
+    pub async fn server_request(&self, name: &str, version: MicroVersion) -> CreateServer {
+        let flavor = self.flavor().await;
+        let mut request = CreateServer::new(name, flavor.id).image(self.image_id().await);
+        if let Some(networks) = self.networks(version) {
+            request = request.networks(networks);
+        }
+        request
+    }
+
+    /// Creates `request` through `client`, records the server in `created` for clean-up and
+    /// waits until it is ACTIVE ([`wait_options`]): its id. Panics if any step fails.
+    pub async fn boot_active(
+        &self,
+        created: &Resources,
+        client: &dyn ComputeClient,
+        request: &CreateServer,
+    ) -> String {
+        let id = created_id(
+            client
+                .servers()
+                .create(request)
+                .await
+                .unwrap_or_else(|e| panic!("{} creates a server: {e}", self.name()))
+                .value,
+        );
+        created.server(&id);
+        wait_for(client, &id, ServerStatus::Active).await;
+        id
+    }
 }
 
 fn session_for(config: &CloudConfig) -> Session {
@@ -270,6 +324,31 @@ pub fn wait_options() -> WaitOptions {
         .timeout(Duration::from_secs(seconds))
         .intervals(Duration::from_millis(100), Duration::from_secs(1))
         .backoff_factor(2)
+}
+
+/// Waits ([`wait_options`]) until server `id` is in `status`: the server then. Panics on an
+/// error, an ERROR status or a timeout.
+pub async fn wait_for(client: &dyn ComputeClient, id: &str, status: ServerStatus) -> Server {
+    client
+        .servers()
+        .wait_for_status(id, status.clone(), &wait_options())
+        .await
+        .unwrap_or_else(|e| panic!("server {id} reaches {status:?}: {e}"))
+}
+
+/// Sends `action` to server `id` (which must accept it), then [`wait_for`] `status`.
+pub async fn act_and_wait(
+    client: &dyn ComputeClient,
+    id: &str,
+    action: &ServerAction,
+    status: ServerStatus,
+) -> Server {
+    client
+        .servers()
+        .action(id, action)
+        .await
+        .unwrap_or_else(|e| panic!("server {id} accepts {action:?}: {e}"));
+    wait_for(client, id, status).await
 }
 
 /// The id of the server a create answered with (panics on a reservation id).

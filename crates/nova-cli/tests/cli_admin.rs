@@ -16,11 +16,7 @@ fn rows(value: &Value) -> &Vec<Value> {
 async fn usage_shows_the_own_project_and_usage_list_is_for_admins() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
     let auth = cloud.auth_url().to_owned();
-    cloud
-        .control()
-        .state()
-        .nova
-        .seed_servers(3, "usage", "demo");
+    seed_demo_servers(&cloud, 3, "usage");
 
     let out = nova(&auth, &["usage", "-f", "json"]).await;
     let own = json(&out);

@@ -6,6 +6,8 @@
 mod support;
 use support::*;
 
+use std::process::Output;
+
 use mock_cloud::{MockCloud, MockConfig};
 
 const CREATE_ROUTE: &str = "POST /compute/v2.1/servers";
@@ -14,6 +16,27 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("nova-cli-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+/// `nova --os-compute-api-version <version> boot --flavor m1.tiny --image cirros-0.6.2
+/// <flags...> <name>`, as the mock's admin when `admin`, else as the demo user.
+async fn boot_at(auth: &str, admin: bool, version: &str, flags: &[&str], name: &str) -> Output {
+    let mut args = vec![
+        "--os-compute-api-version",
+        version,
+        "boot",
+        "--flavor",
+        "m1.tiny",
+        "--image",
+        "cirros-0.6.2",
+    ];
+    args.extend_from_slice(flags);
+    args.push(name);
+    if admin {
+        nova_admin(auth, &args).await
+    } else {
+        nova(auth, &args).await
+    }
 }
 
 #[tokio::test]
@@ -69,56 +92,18 @@ async fn boot_sends_swap_ephemeral_files_and_access_ips_and_gates_by_version() {
 
     // Version-gated flags fail before anything is created.
     cloud.reset_counts();
-    let personality = nova(
-        &auth,
-        &[
-            "--os-compute-api-version",
-            "2.57",
-            "boot",
-            "--flavor",
-            "m1.tiny",
-            "--image",
-            "cirros-0.6.2",
-            "--file",
-            &file_arg,
-            "vm-late",
-        ],
-    )
-    .await;
+    let personality = boot_at(&auth, false, "2.57", &["--file", &file_arg], "vm-late").await;
     let stderr = failed(&personality, 2);
     assert!(stderr.contains("personality"), "{stderr}");
-    let host = nova_admin(
-        &auth,
-        &[
-            "--os-compute-api-version",
-            "2.73",
-            "boot",
-            "--flavor",
-            "m1.tiny",
-            "--image",
-            "cirros-0.6.2",
-            "--host",
-            "compute-0",
-            "vm-early",
-        ],
-    )
-    .await;
+    let host = boot_at(&auth, true, "2.73", &["--host", "compute-0"], "vm-early").await;
     let stderr = failed(&host, 2);
     assert!(stderr.contains("host"), "{stderr}");
-    let certs = nova(
+    let certs = boot_at(
         &auth,
-        &[
-            "--os-compute-api-version",
-            "2.62",
-            "boot",
-            "--flavor",
-            "m1.tiny",
-            "--image",
-            "cirros-0.6.2",
-            "--trusted-image-certificate-id",
-            "cert-1",
-            "vm-certs",
-        ],
+        false,
+        "2.62",
+        &["--trusted-image-certificate-id", "cert-1"],
+        "vm-certs",
     )
     .await;
     let stderr = failed(&certs, 2);
@@ -127,24 +112,19 @@ async fn boot_sends_swap_ephemeral_files_and_access_ips_and_gates_by_version() {
 
     // From 2.74 an admin may ask for a host and a node.
     let placed = json(
-        &nova_admin(
+        &boot_at(
             &auth,
+            true,
+            "2.74",
             &[
-                "--os-compute-api-version",
-                "2.74",
-                "boot",
-                "--flavor",
-                "m1.tiny",
-                "--image",
-                "cirros-0.6.2",
                 "--host",
                 "compute-0",
                 "--hypervisor-hostname",
                 "compute-0.example.com",
-                "vm-placed",
                 "-f",
                 "json",
             ],
+            "vm-placed",
         )
         .await,
     );
@@ -156,7 +136,7 @@ async fn boot_sends_swap_ephemeral_files_and_access_ips_and_gates_by_version() {
 async fn host_loops_live_migrate_cold_migrate_and_set_metadata_on_every_server() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
     let auth = cloud.auth_url().to_owned();
-    let ids = cloud.control().state().nova.seed_servers(3, "loop", "demo");
+    let ids = seed_demo_servers(&cloud, 3, "loop");
 
     let meta = nova_admin(
         &auth,
@@ -251,11 +231,7 @@ async fn host_loops_live_migrate_cold_migrate_and_set_metadata_on_every_server()
 async fn ssh_runs_the_ssh_program_with_the_picked_address() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
     let auth = cloud.auth_url().to_owned();
-    let ids = cloud
-        .control()
-        .state()
-        .nova
-        .seed_servers(1, "shell", "demo");
+    let ids = seed_demo_servers(&cloud, 1, "shell");
     let shown = json(&nova(&auth, &["show", &ids[0], "-f", "json"]).await);
     let private = shown["private network"]
         .as_str()
@@ -323,11 +299,7 @@ async fn run_with(env: Vec<(&'static str, String)>, args: &[&str]) -> std::proce
 async fn all_tenants_finds_other_projects_servers_by_name() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
     let auth = cloud.auth_url().to_owned();
-    let ids = cloud
-        .control()
-        .state()
-        .nova
-        .seed_servers(2, "theirs", "demo");
+    let ids = seed_demo_servers(&cloud, 2, "theirs");
 
     // The admin's own project has no such server.
     let missed = nova_admin(&auth, &["stop", "theirs-1"]).await;

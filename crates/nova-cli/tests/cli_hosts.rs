@@ -10,11 +10,7 @@ use mock_cloud::{MockCloud, MockConfig};
 async fn hypervisor_and_service_listings_follow_novaclient() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
     let auth = cloud.auth_url().to_owned();
-    let ids = cloud
-        .control()
-        .state()
-        .nova
-        .seed_servers(1, "hosted", "demo");
+    let ids = seed_demo_servers(&cloud, 1, "hosted");
 
     let listed = json(&nova_admin(&auth, &["hypervisor-list", "-f", "json"]).await);
     let names: Vec<&str> = listed
@@ -71,7 +67,7 @@ async fn hypervisor_and_service_listings_follow_novaclient() {
 async fn force_down_then_evacuate_and_host_evacuate() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
     let auth = cloud.auth_url().to_owned();
-    let ids = cloud.control().state().nova.seed_servers(3, "evac", "demo");
+    let ids = seed_demo_servers(&cloud, 3, "evac");
 
     // Refused while compute-0 is up.
     let early = nova_admin(&auth, &["evacuate", &ids[0], "compute-1"]).await;

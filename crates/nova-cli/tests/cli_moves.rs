@@ -6,29 +6,6 @@ use support::*;
 
 use mock_cloud::{MockCloud, MockConfig};
 
-async fn boot(auth: &str, name: &str) -> String {
-    let server = json(
-        &nova(
-            auth,
-            &[
-                "boot",
-                "--flavor",
-                "m1.tiny",
-                "--image",
-                "cirros-0.6.2",
-                "--nic",
-                "auto",
-                "--poll",
-                "-f",
-                "json",
-                name,
-            ],
-        )
-        .await,
-    );
-    server["id"].as_str().expect("id").to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrate_polls_to_verify_resize_and_migration_list_shows_the_record() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");

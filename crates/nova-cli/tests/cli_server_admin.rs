@@ -10,29 +10,6 @@ use std::process::Stdio;
 
 use mock_cloud::{MockCloud, MockConfig};
 
-async fn boot(auth: &str, name: &str) -> String {
-    let booted = json(
-        &nova(
-            auth,
-            &[
-                "boot",
-                "--flavor",
-                "m1.tiny",
-                "--image",
-                "cirros-0.6.2",
-                "--nic",
-                "auto",
-                "--poll",
-                "-f",
-                "json",
-                name,
-            ],
-        )
-        .await,
-    );
-    booted["id"].as_str().expect("id").to_owned()
-}
-
 /// Shows `server` (by id: a GET advances the mock's transitions) until it is idle in
 /// status `want`.
 async fn settles_to(auth: &str, server: &str, want: &str) {

@@ -6,29 +6,6 @@ use support::*;
 
 use mock_cloud::{MockCloud, MockConfig};
 
-async fn boot(auth: &str, name: &str) -> String {
-    let booted = json(
-        &nova(
-            auth,
-            &[
-                "boot",
-                "--flavor",
-                "m1.tiny",
-                "--image",
-                "cirros-0.6.2",
-                "--nic",
-                "auto",
-                "--poll",
-                "-f",
-                "json",
-                name,
-            ],
-        )
-        .await,
-    );
-    booted["id"].as_str().expect("id").to_owned()
-}
-
 /// The ids `nova list <args>` prints.
 async fn listed(auth: &str, args: &[&str]) -> Vec<String> {
     let mut all = vec!["list", "-f", "json"];

@@ -7,30 +7,6 @@ use support::*;
 use mock_cloud::{MockCloud, MockConfig};
 use serde_json::Value;
 
-async fn boot(auth: &str, name: &str) -> String {
-    let booted = json(
-        &nova(
-            auth,
-            &[
-                "boot",
-                "--flavor",
-                "m1.tiny",
-                "--image",
-                "cirros-0.6.2",
-                "--nic",
-                "auto",
-                "--poll",
-                "-f",
-                "json",
-                name,
-            ],
-        )
-        .await,
-    );
-    assert_eq!(booted["status"], "ACTIVE", "{booted}");
-    booted["id"].as_str().expect("id").to_owned()
-}
-
 fn column_values(list: &Value, column: &str) -> Vec<String> {
     list.as_array()
         .expect("a JSON list")

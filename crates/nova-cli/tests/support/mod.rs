@@ -106,6 +106,42 @@ pub fn failed(out: &Output, code: i32) -> String {
     stderr
 }
 
+/// Boots server `name` as the demo user (`m1.tiny`, `cirros-0.6.2`, `--nic auto`),
+/// polling until it is ACTIVE: its id.
+pub async fn boot(auth: &str, name: &str) -> String {
+    let booted = json(
+        &nova(
+            auth,
+            &[
+                "boot",
+                "--flavor",
+                "m1.tiny",
+                "--image",
+                "cirros-0.6.2",
+                "--nic",
+                "auto",
+                "--poll",
+                "-f",
+                "json",
+                name,
+            ],
+        )
+        .await,
+    );
+    assert_eq!(booted["status"], "ACTIVE", "{booted}");
+    booted["id"].as_str().expect("id").to_owned()
+}
+
+/// Seeds `count` ACTIVE servers named `<prefix>-<n>` in the mock's `demo` project (no API
+/// calls): their ids, oldest first.
+pub fn seed_demo_servers(cloud: &mock_cloud::MockCloud, count: usize, prefix: &str) -> Vec<String> {
+    cloud
+        .control()
+        .state()
+        .nova
+        .seed_servers(count, prefix, "demo")
+}
+
 pub async fn status_of(auth: &str, server: &str) -> String {
     let shown = json(&nova(auth, &["show", server, "-f", "json"]).await);
     shown["status"].as_str().unwrap_or_default().to_owned()
