@@ -28,6 +28,21 @@ pub struct NovaCtx {
     pub base_url: String,
 }
 
+#[cfg(test)]
+impl NovaCtx {
+    /// A context for unit tests: `user` of `project` at `version`, on a loopback base URL.
+    pub(crate) fn for_test(version: ApiVersion, project: &str, user: &str, is_admin: bool) -> Self {
+        Self {
+            version,
+            project_id: project.into(),
+            user_id: user.into(),
+            is_admin,
+            request_id: "req-00000000-0000-0000-0000-000000000000".into(),
+            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for NovaCtx {
     type Rejection = Response;
 

@@ -427,14 +427,7 @@ mod tests {
     use crate::nova::ApiVersion;
 
     fn ctx(minor: u16) -> NovaCtx {
-        NovaCtx {
-            version: ApiVersion(2, minor),
-            project_id: "admin".into(),
-            user_id: "admin".into(),
-            is_admin: true,
-            request_id: "req-0".into(),
-            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
-        }
+        NovaCtx::for_test(ApiVersion(2, minor), "admin", "admin", true)
     }
 
     fn sample_keys(rel: &str, key: &str) -> BTreeSet<String> {

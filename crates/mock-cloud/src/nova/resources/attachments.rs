@@ -547,14 +547,7 @@ mod tests {
     use crate::nova::ApiVersion;
 
     fn ctx(v: ApiVersion, admin: bool) -> NovaCtx {
-        NovaCtx {
-            version: v,
-            project_id: "demo".into(),
-            user_id: "demo".into(),
-            is_admin: admin,
-            request_id: "req-00000000-0000-0000-0000-000000000001".into(),
-            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
-        }
+        NovaCtx::for_test(v, "demo", "demo", admin)
     }
 
     /// `(version, sample)` for every `nova/<area>/**/<name>`.

@@ -244,14 +244,7 @@ mod tests {
     use crate::nova::ApiVersion;
 
     fn ctx(minor: u16) -> NovaCtx {
-        NovaCtx {
-            version: ApiVersion(2, minor),
-            project_id: "demo".into(),
-            user_id: "demo".into(),
-            is_admin: false,
-            request_id: "req-1".into(),
-            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
-        }
+        NovaCtx::for_test(ApiVersion(2, minor), "demo", "demo", false)
     }
 
     #[test]

@@ -448,14 +448,7 @@ mod tests {
     use crate::nova::resources::store::NovaStore;
 
     fn ctx(minor: u16) -> NovaCtx {
-        NovaCtx {
-            version: ApiVersion(2, minor),
-            project_id: "p".into(),
-            user_id: "u".into(),
-            is_admin: true,
-            request_id: "req-0".into(),
-            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
-        }
+        NovaCtx::for_test(ApiVersion(2, minor), "p", "u", true)
     }
 
     fn sample_keys(path: &str) -> BTreeSet<String> {

@@ -908,14 +908,7 @@ mod tests {
     use crate::nova::version::ApiVersion;
 
     fn ctx(minor: u16) -> NovaCtx {
-        NovaCtx {
-            version: ApiVersion(2, minor),
-            project_id: "p".into(),
-            user_id: "u".into(),
-            is_admin: true,
-            request_id: "req-1".into(),
-            base_url: "http://127.0.0.1:1/compute/v2.1".into(),
-        }
+        NovaCtx::for_test(ApiVersion(2, minor), "p", "u", true)
     }
 
     #[test]

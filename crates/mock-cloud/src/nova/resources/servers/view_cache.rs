@@ -108,14 +108,12 @@ mod tests {
     use crate::nova::{ApiVersion, NovaCtx};
 
     fn ctx(admin: bool) -> NovaCtx {
-        NovaCtx {
-            version: ApiVersion(2, 96),
-            project_id: crate::config::seed::DEMO_PROJECT_ID.into(),
-            user_id: crate::config::seed::DEMO_USER_ID.into(),
-            is_admin: admin,
-            request_id: "req-1".into(),
-            base_url: "http://127.0.0.1:9/compute/v2.1".into(),
-        }
+        NovaCtx::for_test(
+            ApiVersion(2, 96),
+            crate::config::seed::DEMO_PROJECT_ID,
+            crate::config::seed::DEMO_USER_ID,
+            admin,
+        )
     }
 
     fn listed(store: &NovaStore, ctx: &NovaCtx, query: &str) -> (Vec<u8>, serde_json::Value) {
