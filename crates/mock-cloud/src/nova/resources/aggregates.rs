@@ -425,27 +425,14 @@ mod tests {
 
     use super::*;
     use crate::nova::ApiVersion;
+    use crate::nova::resources::sample_tests::{keys, reference_sample};
 
     fn ctx(minor: u16) -> NovaCtx {
         NovaCtx::for_test(ApiVersion(2, minor), "admin", "admin", true)
     }
 
     fn sample_keys(rel: &str, key: &str) -> BTreeSet<String> {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-aggregates")
-            .join(rel);
-        let text = std::fs::read_to_string(&path).expect("sample");
-        let value: Value = serde_json::from_str(&text).expect("json");
-        value[key]
-            .as_object()
-            .expect("object")
-            .keys()
-            .cloned()
-            .collect()
-    }
-
-    fn keys(view: &Value) -> BTreeSet<String> {
-        view.as_object().expect("object").keys().cloned().collect()
+        keys(&reference_sample(&format!("os-aggregates/{rel}"))[key])
     }
 
     #[test]

@@ -445,6 +445,7 @@ mod tests {
     use super::*;
     use crate::nova::ApiVersion;
     use crate::nova::resources::config::NovaConfig;
+    use crate::nova::resources::sample_tests::{keys, reference_sample};
     use crate::nova::resources::store::NovaStore;
 
     fn ctx(minor: u16) -> NovaCtx {
@@ -452,17 +453,7 @@ mod tests {
     }
 
     fn sample_keys(path: &str) -> BTreeSet<String> {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-hypervisors")
-            .join(path);
-        let text = std::fs::read_to_string(&path).expect("sample");
-        let value: Value = serde_json::from_str(&text).expect("json");
-        value["hypervisor"]
-            .as_object()
-            .expect("object")
-            .keys()
-            .cloned()
-            .collect()
+        keys(&reference_sample(&format!("os-hypervisors/{path}"))["hypervisor"])
     }
 
     #[test]

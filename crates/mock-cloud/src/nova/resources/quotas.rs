@@ -463,6 +463,7 @@ mod tests {
 
     use super::*;
     use crate::nova::ApiVersion;
+    use crate::nova::resources::sample_tests::{keys, reference_sample};
     use crate::nova::resources::{NovaConfig, NovaStore};
 
     fn ctx(minor: u16) -> NovaCtx {
@@ -470,22 +471,7 @@ mod tests {
     }
 
     fn sample_keys(area: &str, file: &str, wrapper: &str) -> BTreeSet<String> {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova")
-            .join(area)
-            .join(file);
-        let text = std::fs::read_to_string(&path).expect("sample");
-        let value: Value = serde_json::from_str(&text).expect("json");
-        value[wrapper]
-            .as_object()
-            .expect("object")
-            .keys()
-            .cloned()
-            .collect()
-    }
-
-    fn keys(v: &Value) -> BTreeSet<String> {
-        v.as_object().expect("object").keys().cloned().collect()
+        keys(&reference_sample(&format!("{area}/{file}"))[wrapper])
     }
 
     #[test]

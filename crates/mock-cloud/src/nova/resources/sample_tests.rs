@@ -30,7 +30,15 @@ fn version_of(dir: &str) -> ApiVersion {
     }
 }
 
-fn keys(v: &Value) -> BTreeSet<String> {
+/// The reference sample at `rel` (under `testdata/openstack-reference/nova`), parsed.
+pub(crate) fn reference_sample(rel: &str) -> Value {
+    let file = samples().join(rel);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+/// The keys of an object (empty for anything else).
+pub(crate) fn keys(v: &Value) -> BTreeSet<String> {
     v.as_object()
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default()

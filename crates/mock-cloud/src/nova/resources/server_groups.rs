@@ -283,24 +283,18 @@ mod tests {
 
     use super::*;
     use crate::nova::ApiVersion;
+    use crate::nova::resources::sample_tests::{keys, reference_sample};
 
     fn ctx(minor: u16) -> NovaCtx {
         NovaCtx::for_test(ApiVersion(2, minor), "p", "u", false)
     }
 
     fn sample_keys(dir: &str) -> BTreeSet<String> {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-server-groups")
-            .join(dir)
-            .join("server-groups-get-resp.json");
-        let text = std::fs::read_to_string(&path).expect("sample");
-        let value: Value = serde_json::from_str(&text).expect("json");
-        value["server_group"]
-            .as_object()
-            .expect("object")
-            .keys()
-            .cloned()
-            .collect()
+        keys(
+            &reference_sample(&format!(
+                "os-server-groups/{dir}/server-groups-get-resp.json"
+            ))["server_group"],
+        )
     }
 
     #[test]

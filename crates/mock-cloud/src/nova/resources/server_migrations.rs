@@ -905,6 +905,7 @@ pub fn router() -> axum::Router<SharedState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nova::resources::sample_tests::{keys, reference_sample};
     use crate::nova::version::ApiVersion;
 
     fn ctx(minor: u16) -> NovaCtx {
@@ -972,16 +973,7 @@ mod tests {
     }
 
     fn sample(path: &str) -> Value {
-        let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova")
-            .join(path);
-        serde_json::from_str(&std::fs::read_to_string(file).expect("sample")).expect("json")
-    }
-
-    fn keys(v: &Value) -> Vec<String> {
-        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
-        k.sort();
-        k
+        reference_sample(path)
     }
 
     fn record(kind: &str, status: &str) -> MigrationRecord {

@@ -535,23 +535,14 @@ mod tests {
 
     use super::*;
     use crate::nova::ApiVersion;
+    use crate::nova::resources::sample_tests::{keys, reference_sample};
 
     fn ctx(minor: u16) -> NovaCtx {
         NovaCtx::for_test(ApiVersion(2, minor), "p", "u", true)
     }
 
     fn sample_keys(path: &str) -> BTreeSet<String> {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/openstack-reference/nova/os-services")
-            .join(path);
-        let text = std::fs::read_to_string(&path).expect("sample");
-        let value: Value = serde_json::from_str(&text).expect("json");
-        value["services"][0]
-            .as_object()
-            .expect("object")
-            .keys()
-            .cloned()
-            .collect()
+        keys(&reference_sample(&format!("os-services/{path}"))["services"][0])
     }
 
     #[test]
