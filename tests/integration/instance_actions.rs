@@ -2,9 +2,9 @@
 //! to everyone from 2.51 (admins always), `updated_at` from 2.58, `hostId` from 2.62 and
 //! the paging filters from 2.58 / 2.66.
 
-use integration_tests::{TestCloud, act_and_wait};
+use integration_tests::{TestCloud, act_and_wait, wait_options};
 use nova_core::Error;
-use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus};
+use nova_v2::{InstanceActionQuery, ServerAction, ServerStatus, ServerWaitExt};
 
 #[tokio::test]
 async fn create_and_stop_are_recorded_newest_first_with_fields_per_version() {
@@ -127,4 +127,32 @@ async fn actions_page_with_limit_and_marker_from_2_58() {
         matches!(error, Error::FieldNotSupported { .. }),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn a_deleted_servers_actions_end_with_delete_and_stay_readable_from_2_21() {
+    let cloud = TestCloud::start().await;
+    let (_created, client, id) = cloud.active_server("2.21", "gone").await;
+    client.servers().delete(&id).await.expect("deleted");
+    client
+        .servers()
+        .wait_for_delete(&id, &wait_options())
+        .await
+        .expect("gone");
+
+    let page = client
+        .instance_actions()
+        .list(&id, &InstanceActionQuery::new())
+        .await
+        .expect("a deleted server's actions at 2.21")
+        .value;
+    let names: Vec<&str> = page.items.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(names, ["delete", "create"], "newest first");
+
+    let old = cloud.compute("2.20").await;
+    let before = old
+        .instance_actions()
+        .list(&id, &InstanceActionQuery::new())
+        .await;
+    assert!(matches!(before, Err(Error::NotFound(_))), "{before:?}");
 }

@@ -124,14 +124,13 @@ pub async fn delete(
     let mut inner = st.nova.lock();
     let soft = inner.config.reclaim_instance_interval > 0;
     let s = actions::visible_server(&mut inner, &ctx, &id)?;
-    if s.locked && !ctx.is_admin {
-        return Err(ApiError::conflict(format!("Instance {id} is locked")));
-    }
+    actions::check_lock(s, &ctx)?;
     if soft && s.vm_state != state::VmState::SoftDeleted {
         actions::soft_delete(s, now);
     } else {
         actions::start_delete(s, now);
     }
+    super::instance_actions::record(&mut inner, &ctx, &id, "delete", now);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
