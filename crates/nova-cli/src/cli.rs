@@ -2,8 +2,15 @@
 //! flags. Parsing does no I/O, so `nova --version` and `nova help` never authenticate.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
 
 use crate::error::EXIT_CODES_HELP;
+
+/// Reads a secret option (a password, token or credential secret) straight into a
+/// `SecretString`, so that no `Debug` of the parsed command line can show it.
+pub fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(text))
+}
 
 /// `nova`: the OpenStack Compute command-line client.
 #[derive(Debug, Parser)]
@@ -60,8 +67,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "ID")]
     pub os_user_id: Option<String>,
     /// Password (prefer OS_PASSWORD or secure.yaml: arguments are visible to other users).
-    #[arg(long, global = true, value_name = "PASSWORD", hide_env_values = true)]
-    pub os_password: Option<String>,
+    #[arg(long, global = true, value_name = "PASSWORD", value_parser = secret)]
+    pub os_password: Option<SecretString>,
     /// The user's domain name.
     #[arg(long, global = true, value_name = "NAME")]
     pub os_user_domain_name: Option<String>,
@@ -96,8 +103,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SCOPE")]
     pub os_system_scope: Option<String>,
     /// An existing token.
-    #[arg(long, global = true, value_name = "TOKEN")]
-    pub os_token: Option<String>,
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = secret)]
+    pub os_token: Option<SecretString>,
     /// Application credential id.
     #[arg(long, global = true, value_name = "ID")]
     pub os_application_credential_id: Option<String>,
@@ -105,8 +112,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub os_application_credential_name: Option<String>,
     /// Application credential secret.
-    #[arg(long, global = true, value_name = "SECRET")]
-    pub os_application_credential_secret: Option<String>,
+    #[arg(long, global = true, value_name = "SECRET", value_parser = secret)]
+    pub os_application_credential_secret: Option<SecretString>,
     /// Compute endpoint to use instead of the catalog's.
     #[arg(
         long,
@@ -564,8 +571,8 @@ pub struct BootArgs {
     #[arg(long)]
     pub hostname: Option<String>,
     /// Admin password for the server.
-    #[arg(long = "admin-pass")]
-    pub admin_pass: Option<String>,
+    #[arg(long = "admin-pass", value_parser = secret)]
+    pub admin_pass: Option<SecretString>,
     /// Return a reservation id instead of the server.
     #[arg(long = "return-reservation-id")]
     pub return_reservation_id: bool,
@@ -748,8 +755,8 @@ pub struct RebuildArgs {
     /// Name or ID of new image.
     pub image: String,
     /// Set the provided admin password on the rebuilt server.
-    #[arg(long = "rebuild-password", alias = "password")]
-    pub password: Option<String>,
+    #[arg(long = "rebuild-password", alias = "password", value_parser = secret)]
+    pub password: Option<SecretString>,
     /// Name for the new server.
     #[arg(long)]
     pub name: Option<String>,
@@ -796,4 +803,41 @@ pub struct RebuildArgs {
     /// Wait until rebuild is complete.
     #[arg(long)]
     pub poll: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn secrets_given_as_options_never_show_in_debug() {
+        let cli = Cli::try_parse_from([
+            "nova",
+            "--os-password",
+            "pw-SECRET-1",
+            "--os-token",
+            "tok-SECRET-2",
+            "--os-application-credential-secret",
+            "ac-SECRET-3",
+            "boot",
+            "--admin-pass",
+            "ap-SECRET-4",
+            "--flavor",
+            "m1.tiny",
+            "--image",
+            "cirros",
+            "web-1",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{cli:?}");
+        assert!(!text.contains("SECRET"), "{text}");
+        let password = cli.global.os_password.as_ref().map(|p| p.expose_secret());
+        assert_eq!(password, Some("pw-SECRET-1"));
+        let Command::Boot(boot) = &cli.command else {
+            panic!("boot parsed as {:?}", cli.command);
+        };
+        let admin_pass = boot.admin_pass.as_ref().map(|p| p.expose_secret());
+        assert_eq!(admin_pass, Some("ap-SECRET-4"));
+    }
 }

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use keystone_auth::{CloudConfig, ConfigSearch};
-use secrecy::SecretString;
 
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
@@ -25,7 +24,7 @@ pub fn from_flags(g: &GlobalArgs) -> CloudConfig {
     a.auth_url = g.os_auth_url.clone();
     a.username = g.os_username.clone();
     a.user_id = g.os_user_id.clone();
-    a.password = g.os_password.clone().map(SecretString::from);
+    a.password = g.os_password.clone();
     a.user_domain_name = g.os_user_domain_name.clone();
     a.user_domain_id = g.os_user_domain_id.clone();
     a.project_name = g.os_project_name.clone();
@@ -37,13 +36,10 @@ pub fn from_flags(g: &GlobalArgs) -> CloudConfig {
     a.default_domain_id = g.os_default_domain_id.clone();
     a.default_domain_name = g.os_default_domain_name.clone();
     a.system_scope = g.os_system_scope.clone();
-    a.token = g.os_token.clone().map(SecretString::from);
+    a.token = g.os_token.clone();
     a.application_credential_id = g.os_application_credential_id.clone();
     a.application_credential_name = g.os_application_credential_name.clone();
-    a.application_credential_secret = g
-        .os_application_credential_secret
-        .clone()
-        .map(SecretString::from);
+    a.application_credential_secret = g.os_application_credential_secret.clone();
     a.endpoint = g.os_endpoint.clone();
     c
 }

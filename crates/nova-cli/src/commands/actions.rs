@@ -211,7 +211,7 @@ pub async fn rebuild(ctx: &Ctx, a: RebuildArgs) -> CliResult<Output> {
         req = req.name(name);
     }
     if let Some(p) = &a.password {
-        req = req.admin_pass(p);
+        req = req.admin_pass(p.expose_secret());
     }
     if let Some(d) = &a.description {
         req = req.description(d);

@@ -406,7 +406,7 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
         req = req.hostname(h);
     }
     if let Some(p) = &a.admin_pass {
-        req = req.admin_pass(p);
+        req = req.admin_pass(p.expose_secret());
     }
     if a.return_reservation_id {
         req = req.return_reservation_id(true);

@@ -5,7 +5,7 @@ use clap::Subcommand;
 use nova_core::MicroVersion;
 use nova_core::compute::ComputeClient;
 use nova_core::types::{EvacuateServer, Hypervisor, HypervisorQuery};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
@@ -62,8 +62,8 @@ pub enum HypervisorCommand {
         host: Option<String>,
         /// Set the provided admin password on the evacuated server. Not applicable if the
         /// server is on shared storage.
-        #[arg(long, value_name = "password")]
-        password: Option<String>,
+        #[arg(long, value_name = "password", value_parser = crate::cli::secret)]
+        password: Option<SecretString>,
         /// Specifies whether server files are located on shared storage (below 2.14).
         #[arg(long)]
         on_shared_storage: bool,
@@ -177,14 +177,14 @@ fn object_of(hypervisor: &Hypervisor, flat: bool) -> Output {
 fn evacuate_request(
     compute: &dyn ComputeClient,
     host: Option<String>,
-    password: Option<String>,
+    password: Option<SecretString>,
     on_shared_storage: bool,
     force: bool,
 ) -> EvacuateServer {
     let mut request = EvacuateServer::new();
     request.host = host;
     if let Some(password) = password {
-        request = request.admin_pass(password);
+        request = request.admin_pass(password.expose_secret());
     }
     if on_shared_storage {
         request = request.on_shared_storage(true);

@@ -17,8 +17,8 @@ pub enum RescueShelveCommand {
     #[command(name = "rescue")]
     Rescue {
         /// The admin password to be set in the rescue environment.
-        #[arg(long)]
-        password: Option<String>,
+        #[arg(long, value_parser = crate::cli::secret)]
+        password: Option<SecretString>,
         /// The image to rescue with.
         #[arg(long)]
         image: Option<String>,
@@ -82,10 +82,7 @@ pub async fn run(ctx: &Ctx, command: RescueShelveCommand) -> CliResult<Output> {
                 }
                 None => None,
             };
-            let pass = servers
-                .rescue(&server.id, password.map(SecretString::from), image)
-                .await?
-                .value;
+            let pass = servers.rescue(&server.id, password, image).await?.value;
             let mut map = Map::new();
             map.insert(
                 "adminPass".into(),
