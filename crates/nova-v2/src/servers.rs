@@ -150,6 +150,23 @@ impl ServerManager {
         bounded_servers(self.conn.clone(), query)
     }
 
+    /// `POST` (merge) or, with `replace`, `PUT` `/servers/{id}/metadata`.
+    async fn write_metadata(
+        &self,
+        id: &str,
+        items: &BTreeMap<String, String>,
+        replace: bool,
+    ) -> Result<ApiResponse<BTreeMap<String, String>>> {
+        let body = serde_json::json!({ "metadata": items });
+        let path = format!("{}/metadata", server_path(id));
+        let resp = if replace {
+            self.conn.put::<Value, MetadataBody>(&path, &body).await?
+        } else {
+            self.conn.post::<Value, MetadataBody>(&path, &body).await?
+        };
+        Ok(resp.map(|b| b.metadata))
+    }
+
     async fn post_action(&self, id: &str, body: &Value) -> Result<ApiResponse<nova_core::RawBody>> {
         self.conn
             .post_raw(&format!("{}/action", server_path(id)), body)
@@ -302,26 +319,7 @@ impl ServerApi for ServerManager {
 
     async fn create_image(&self, id: &str, request: &CreateImage) -> Result<ApiResponse<String>> {
         let resp = self.post_action(id, &body::create_image(request)).await?;
-        let from_body = serde_json::from_slice::<ImageIdBody>(resp.value.bytes())
-            .ok()
-            .map(|b| b.image_id);
-        let from_location = resp
-            .location()
-            .and_then(|loc| loc.trim_end_matches('/').rsplit('/').next())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        match from_body.or(from_location) {
-            Some(image_id) => Ok(resp.map(|_| image_id)),
-            None => Err(Error::Decode {
-                what: "createImage answer (image_id body or Location header)".to_owned(),
-                request_id: resp.request_id.clone(),
-                snippet: String::from_utf8_lossy(resp.value.bytes())
-                    .chars()
-                    .take(200)
-                    .collect(),
-                source: "neither an image_id in the body nor a Location header".into(),
-            }),
-        }
+        image_id_of(resp, "createImage")
     }
 
     async fn metadata(&self, id: &str) -> Result<ApiResponse<BTreeMap<String, String>>> {
@@ -337,12 +335,7 @@ impl ServerApi for ServerManager {
         id: &str,
         items: &BTreeMap<String, String>,
     ) -> Result<ApiResponse<BTreeMap<String, String>>> {
-        let body = serde_json::json!({ "metadata": items });
-        let resp = self
-            .conn
-            .post::<Value, MetadataBody>(&format!("{}/metadata", server_path(id)), &body)
-            .await?;
-        Ok(resp.map(|b| b.metadata))
+        self.write_metadata(id, items, false).await
     }
 
     async fn delete_metadata(&self, id: &str, key: &str) -> Result<ApiResponse<()>> {
@@ -542,13 +535,7 @@ impl ServerApi for ServerManager {
     async fn metadata_item(&self, id: &str, key: &str) -> Result<ApiResponse<String>> {
         check_meta_key(key)?;
         let path = format!("{}/metadata/{}", server_path(id), encode(key));
-        let resp = self.conn.get::<MetaBody>(&path).await?;
-        let request_id = resp.request_id.clone();
-        let value = resp.value.meta.get(key).cloned();
-        match value {
-            Some(v) => Ok(resp.map(|_| v)),
-            None => Err(meta_decode_error(key, request_id)),
-        }
+        meta_value(self.conn.get::<MetaBody>(&path).await?, key)
     }
 
     async fn replace_metadata(
@@ -556,12 +543,7 @@ impl ServerApi for ServerManager {
         id: &str,
         items: &BTreeMap<String, String>,
     ) -> Result<ApiResponse<BTreeMap<String, String>>> {
-        let body = serde_json::json!({ "metadata": items });
-        let resp = self
-            .conn
-            .put::<Value, MetadataBody>(&format!("{}/metadata", server_path(id)), &body)
-            .await?;
-        Ok(resp.map(|b| b.metadata))
+        self.write_metadata(id, items, true).await
     }
 
     async fn set_metadata_item(
@@ -573,13 +555,7 @@ impl ServerApi for ServerManager {
         check_meta_key(key)?;
         let path = format!("{}/metadata/{}", server_path(id), encode(key));
         let body = serde_json::json!({ "meta": { key: value } });
-        let resp = self.conn.put::<Value, MetaBody>(&path, &body).await?;
-        let request_id = resp.request_id.clone();
-        let stored = resp.value.meta.get(key).cloned();
-        match stored {
-            Some(v) => Ok(resp.map(|_| v)),
-            None => Err(meta_decode_error(key, request_id)),
-        }
+        meta_value(self.conn.put::<Value, MetaBody>(&path, &body).await?, key)
     }
 
     async fn delete_all_tags(&self, id: &str) -> Result<ApiResponse<()>> {
@@ -629,6 +605,14 @@ struct MetaBody {
 struct IpsBody {
     #[serde(default)]
     addresses: BTreeMap<String, Vec<nova_core::types::NetworkAddress>>,
+}
+
+/// The value of `key` in a `{"meta": {key: value}}` answer; a decode error without it.
+fn meta_value(resp: ApiResponse<MetaBody>, key: &str) -> Result<ApiResponse<String>> {
+    match resp.value.meta.get(key).cloned() {
+        Some(value) => Ok(resp.map(|_| value)),
+        None => Err(meta_decode_error(key, resp.request_id.clone())),
+    }
 }
 
 /// A metadata key Nova's schema accepts (1-255 characters), checked before sending.
