@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::AggregateApi;
 use nova_core::types::{
     AGGREGATE_IMAGES, Aggregate, CreateAggregate, UpdateAggregate, aggregate_images_body,
@@ -110,10 +109,7 @@ impl AggregateApi for AggregateManager {
     }
 
     async fn delete(&self, id: u64) -> Result<ApiResponse<()>> {
-        let resp = self
-            .conn
-            .send(Method::DELETE, &format!("os-aggregates/{id}"), None)
-            .await?;
+        let resp = self.conn.delete(&format!("os-aggregates/{id}")).await?;
         Ok(resp.map(|_| ()))
     }
 
@@ -165,6 +161,7 @@ impl AggregateApi for AggregateManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
     use serde_json::json;
 
     fn aggregate() -> Value {

@@ -1,7 +1,6 @@
 //! The flavor management manager: create, delete, description, extra specs, access.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::FlavorAdminApi;
 use nova_core::types::{CreateFlavor, ExtraSpecs, Flavor, FlavorAccess};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -112,7 +111,7 @@ impl FlavorAdminApi for FlavorAdminManager {
 
     async fn delete(&self, id: &str) -> Result<ApiResponse<()>> {
         let path = flavor_path(id, "")?;
-        let resp = self.conn.send(Method::DELETE, &path, None).await?;
+        let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))
     }
 
@@ -189,7 +188,7 @@ impl FlavorAdminApi for FlavorAdminManager {
     async fn unset_extra_spec(&self, id: &str, key: &str) -> Result<ApiResponse<()>> {
         check_key(key)?;
         let path = flavor_path(id, &format!("/os-extra_specs/{}", encode(key)))?;
-        let resp = self.conn.send(Method::DELETE, &path, None).await?;
+        let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))
     }
 
@@ -221,6 +220,7 @@ impl FlavorAdminApi for FlavorAdminManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
 
     #[tokio::test]
     async fn extra_spec_reads_the_key_and_access_actions_name_the_tenant() {

@@ -1,7 +1,6 @@
 //! The keypair manager.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::KeypairApi;
 use nova_core::types::{CreateKeypair, Keypair, KeypairQuery, Link, Page, next_link};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -101,11 +100,7 @@ impl KeypairApi for KeypairManager {
     async fn delete(&self, name: &str) -> Result<ApiResponse<()>> {
         let resp = self
             .conn
-            .send(
-                Method::DELETE,
-                &format!("os-keypairs/{}", encode(name)),
-                None,
-            )
+            .delete(&format!("os-keypairs/{}", encode(name)))
             .await?;
         Ok(resp.map(|_| ()))
     }
@@ -115,6 +110,7 @@ impl KeypairApi for KeypairManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
     use serde_json::json;
 
     #[tokio::test]

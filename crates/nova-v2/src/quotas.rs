@@ -1,7 +1,6 @@
 //! The quota set, quota class and per-project limits managers.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::{QuotaApi, QuotaClassApi};
 use nova_core::types::{Limits, QuotaClassSet, QuotaSet, QuotaSetDetail, UpdateQuotaSet};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -128,7 +127,7 @@ impl QuotaApi for QuotaManager {
         user_id: Option<&'a str>,
     ) -> Result<ApiResponse<()>> {
         let path = project_path(project_id, "", user_id)?;
-        let resp = self.conn.send(Method::DELETE, &path, None).await?;
+        let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))
     }
 
@@ -183,6 +182,7 @@ impl QuotaClassApi for QuotaClassManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
 
     #[tokio::test]
     async fn update_puts_the_set_fields_for_a_user() {

@@ -1,7 +1,6 @@
 //! The server group manager.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::ServerGroupApi;
 use nova_core::types::{CreateServerGroup, ServerGroup, ServerGroupQuery};
 use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
@@ -85,11 +84,7 @@ impl ServerGroupApi for ServerGroupManager {
     async fn delete(&self, id: &str) -> Result<ApiResponse<()>> {
         let resp = self
             .conn
-            .send(
-                Method::DELETE,
-                &format!("os-server-groups/{}", encode(id)),
-                None,
-            )
+            .delete(&format!("os-server-groups/{}", encode(id)))
             .await?;
         Ok(resp.map(|_| ()))
     }
@@ -99,6 +94,7 @@ impl ServerGroupApi for ServerGroupManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
     use nova_core::types::ServerGroupPolicy;
     use serde_json::json;
 

@@ -1,7 +1,6 @@
 //! The server interfaces manager.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::{ServerApi, ServerInterfaceApi};
 use nova_core::types::{AttachInterface, InterfaceAttachment};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -81,7 +80,7 @@ impl ServerInterfaceApi for ServerInterfaceManager {
 
     async fn detach(&self, server_id: &str, port_id: &str) -> Result<ApiResponse<()>> {
         let path = format!("{}/{}", interfaces_path(server_id), encode(port_id));
-        let resp = self.conn.send(Method::DELETE, &path, None).await?;
+        let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))
     }
 }
@@ -90,6 +89,7 @@ impl ServerInterfaceApi for ServerInterfaceManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
     use serde_json::json;
 
     #[tokio::test]

@@ -2,7 +2,6 @@
 //! `/servers/{id}/migrations`.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::ServerMigrationApi;
 use nova_core::types::{LiveMigrateServer, MigrateServer, ServerMigration};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -116,7 +115,7 @@ impl ServerMigrationApi for ServerMigrationManager {
     async fn abort(&self, server_id: &str, migration_id: u64) -> Result<ApiResponse<()>> {
         check_operation(&self.conn, "server_migrations.abort", ">=2.24")?;
         let path = format!("{}/{migration_id}", migrations_path(server_id));
-        let resp = self.conn.send(Method::DELETE, &path, None).await?;
+        let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))
     }
 }
@@ -125,6 +124,7 @@ impl ServerMigrationApi for ServerMigrationManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
     use nova_core::types::{BlockMigration, MigrationStatus};
 
     fn sent(fake: &FakeTransport) -> (String, Value) {

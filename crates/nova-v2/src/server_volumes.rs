@@ -106,7 +106,7 @@ impl ServerVolumeApi for ServerVolumeManager {
     async fn detach(&self, server_id: &str, volume_id: &str) -> Result<ApiResponse<()>> {
         let resp = self
             .conn
-            .send(Method::DELETE, &attachment_path(server_id, volume_id), None)
+            .delete(&attachment_path(server_id, volume_id))
             .await?;
         Ok(resp.map(|_| ()))
     }

@@ -285,10 +285,7 @@ impl ServerApi for ServerManager {
     }
 
     async fn delete(&self, id: &str) -> Result<ApiResponse<()>> {
-        let resp = self
-            .conn
-            .send(Method::DELETE, &server_path(id), None)
-            .await?;
+        let resp = self.conn.delete(&server_path(id)).await?;
         Ok(unit(resp))
     }
 
@@ -340,7 +337,7 @@ impl ServerApi for ServerManager {
 
     async fn delete_metadata(&self, id: &str, key: &str) -> Result<ApiResponse<()>> {
         let path = format!("{}/metadata/{}", server_path(id), encode(key));
-        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+        Ok(unit(self.conn.delete(&path).await?))
     }
 
     async fn tags(&self, id: &str) -> Result<ApiResponse<Vec<String>>> {
@@ -371,7 +368,7 @@ impl ServerApi for ServerManager {
     async fn delete_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>> {
         check_operation(&self.conn, "server tags", ">=2.26")?;
         let path = format!("{}/tags/{}", server_path(id), encode(tag));
-        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+        Ok(unit(self.conn.delete(&path).await?))
     }
 
     async fn console_output(&self, id: &str, lines: Option<u32>) -> Result<ApiResponse<String>> {
@@ -464,7 +461,7 @@ impl ServerApi for ServerManager {
 
     async fn clear_password(&self, id: &str) -> Result<ApiResponse<()>> {
         let path = format!("{}/os-server-password", server_path(id));
-        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+        Ok(unit(self.conn.delete(&path).await?))
     }
 
     async fn security_groups(&self, id: &str) -> Result<ApiResponse<Vec<ServerSecurityGroup>>> {
@@ -561,7 +558,7 @@ impl ServerApi for ServerManager {
     async fn delete_all_tags(&self, id: &str) -> Result<ApiResponse<()>> {
         check_operation(&self.conn, "server tags", ">=2.26")?;
         let path = format!("{}/tags", server_path(id));
-        Ok(unit(self.conn.send(Method::DELETE, &path, None).await?))
+        Ok(unit(self.conn.delete(&path).await?))
     }
 
     async fn ips(

@@ -1,7 +1,6 @@
 //! The services manager.
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::ServiceApi;
 use nova_core::types::{Service, ServiceQuery, UpdateService};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -149,7 +148,7 @@ impl ServiceApi for ServiceManager {
         check_id(id)?;
         let resp = self
             .conn
-            .send(Method::DELETE, &format!("os-services/{}", encode(id)), None)
+            .delete(&format!("os-services/{}", encode(id)))
             .await?;
         Ok(resp.map(|_| ()))
     }
@@ -159,6 +158,7 @@ impl ServiceApi for ServiceManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
 
     fn reply() -> Reply {
         Reply::json(

@@ -1,7 +1,6 @@
 //! The manager of another user's keypairs (2.10+, admin).
 
 use async_trait::async_trait;
-use http::Method;
 use nova_core::compute::UserKeypairApi;
 use nova_core::types::Keypair;
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -65,7 +64,7 @@ impl UserKeypairApi for UserKeypairManager {
 
     async fn delete(&self, name: &str, user_id: &str) -> Result<ApiResponse<()>> {
         let path = self.path(Some(name), user_id)?;
-        let resp = self.conn.send(Method::DELETE, &path, None).await?;
+        let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))
     }
 }
@@ -74,6 +73,7 @@ impl UserKeypairApi for UserKeypairManager {
 mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
+    use http::Method;
     use serde_json::json;
 
     #[tokio::test]
