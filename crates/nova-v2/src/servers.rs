@@ -430,16 +430,11 @@ impl ServerApi for ServerManager {
                 reason: "the target host must not be empty".to_owned(),
             });
         }
+        // An empty answer (2.14+) decodes as `null`; a malformed one is a decode error, not
+        // a silently lost adminPass.
         let resp = self.post_action(id, &request.to_body(below_2_14)).await?;
-        let result = if resp.value.is_empty() {
-            nova_core::types::EvacuateResult::default()
-        } else {
-            serde_json::from_slice::<Option<nova_core::types::EvacuateResult>>(resp.value.bytes())
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        };
-        Ok(resp.map(|_| result))
+        let decoded = nova_core::decode::<Option<nova_core::types::EvacuateResult>>(resp)?;
+        Ok(decoded.map(Option::unwrap_or_default))
     }
 
     // --- Backups, passwords, security groups and floating IPs of a server ---
@@ -873,6 +868,87 @@ mod admin_action_tests {
             json!({"rescue": {"rescue_image_ref": "img"}})
         );
         assert_eq!(fake.requests().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn evacuate_sends_on_shared_storage_below_2_14_and_reads_the_password() {
+        use nova_core::types::EvacuateServer;
+
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::POST,
+            "servers/s1/action",
+            Reply::json(200, json!({"adminPass": "p4ss"})),
+        );
+        let old = ServerManager::new(fake.connection(2, 13));
+        let result = old
+            .evacuate("s1", &EvacuateServer::new().host("h2"))
+            .await
+            .expect("evacuated")
+            .value;
+        assert_eq!(
+            result
+                .admin_pass
+                .map(|p| p.expose_secret().to_owned())
+                .as_deref(),
+            Some("p4ss")
+        );
+        assert_eq!(
+            fake.last_body(),
+            json!({"evacuate": {"host": "h2", "onSharedStorage": false}})
+        );
+        let shared = EvacuateServer::new()
+            .on_shared_storage(true)
+            .admin_pass("x");
+        let error = old
+            .evacuate("s1", &shared)
+            .await
+            .expect_err("pass on shared disk");
+        assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
+        let new = ServerManager::new(fake.connection(2, 68));
+        let error = new
+            .evacuate("s1", &EvacuateServer::new().host("h2").force(true))
+            .await
+            .expect_err("force ends at 2.67");
+        assert!(
+            matches!(error, Error::FieldNotSupported { .. }),
+            "{error:?}"
+        );
+        let error = new
+            .evacuate("s1", &EvacuateServer::new().on_shared_storage(true))
+            .await
+            .expect_err("removed in 2.14");
+        assert!(
+            matches!(error, Error::FieldNotSupported { .. }),
+            "{error:?}"
+        );
+        assert_eq!(fake.requests().len(), 1);
+
+        // From 2.14 the answer has no body; a malformed one is a decode error, never a
+        // silently lost password.
+        let fake = FakeTransport::new();
+        let route = "servers/s1/action";
+        fake.on(
+            Method::POST,
+            route,
+            Reply::json(200, serde_json::Value::Null),
+        );
+        fake.on(
+            Method::POST,
+            route,
+            Reply::json(200, json!({"adminPass": 5})),
+        );
+        let result = ServerManager::new(fake.connection(2, 68))
+            .evacuate("s1", &EvacuateServer::new())
+            .await
+            .expect("2.68")
+            .value;
+        assert!(result.admin_pass.is_none());
+        let error = ServerManager::new(fake.connection(2, 13))
+            .evacuate("s1", &EvacuateServer::new())
+            .await
+            .expect_err("a number is no password");
+        assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     }
 }
 
