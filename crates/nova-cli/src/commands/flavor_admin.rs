@@ -173,24 +173,11 @@ pub async fn run(ctx: &Ctx, command: FlavorAdminCommand) -> CliResult<Output> {
             let found = crate::resolve::flavor(compute, &flavor).await?;
             match action {
                 KeyAction::Set => {
-                    let mut specs = ExtraSpecs::new();
-                    for item in &metadata {
-                        match item.split_once('=') {
-                            Some((k, v)) if !k.is_empty() => {
-                                specs.insert(k.to_owned(), v.to_owned());
-                            }
-                            _ => {
-                                return Err(CliError::usage(format!(
-                                    "invalid extra spec {item:?}: expected KEY=VALUE to set"
-                                )));
-                            }
-                        }
-                    }
+                    let specs: ExtraSpecs = super::key_values(&metadata, "extra spec")?;
                     admin.set_extra_specs(&found.id, &specs).await?;
                 }
                 KeyAction::Unset => {
-                    for item in &metadata {
-                        let key = item.split_once('=').map_or(item.as_str(), |(k, _)| k);
+                    for key in super::item_keys(&metadata) {
                         admin.unset_extra_spec(&found.id, key).await?;
                     }
                 }

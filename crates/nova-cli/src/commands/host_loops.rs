@@ -208,12 +208,8 @@ pub async fn run(ctx: &Ctx, command: HostLoopCommand) -> CliResult<Output> {
             let items = if set {
                 key_values(&metadata, "metadata")?
             } else {
-                metadata
-                    .iter()
-                    .map(|item| {
-                        let key = item.split_once('=').map_or(item.as_str(), |(k, _)| k);
-                        (key.to_owned(), String::new())
-                    })
+                super::item_keys(&metadata)
+                    .map(|key| (key.to_owned(), String::new()))
                     .collect()
             };
             let servers = compute.servers();

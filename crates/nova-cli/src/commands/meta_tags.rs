@@ -28,8 +28,7 @@ pub async fn meta(ctx: &Ctx, name: &str, action: &str, items: &[String]) -> CliR
             Ok(metadata_table(&now))
         }
         "delete" => {
-            for item in items {
-                let key = item.split_once('=').map_or(item.as_str(), |(k, _)| k);
+            for key in super::item_keys(items) {
                 servers.delete_metadata(&server.id, key).await?;
             }
             Ok(Output::Nothing)

@@ -221,6 +221,14 @@ pub fn key_values(items: &[String], what: &str) -> CliResult<BTreeMap<String, St
         .collect()
 }
 
+/// The keys of `KEY[=VALUE]` items, for the commands that unset or delete (a value given
+/// anyway is ignored, as novaclient does).
+pub fn item_keys(items: &[String]) -> impl Iterator<Item = &str> {
+    items
+        .iter()
+        .map(|item| item.split_once('=').map_or(item.as_str(), |(k, _)| k))
+}
+
 /// Splits a comma-separated option, dropping empty items.
 pub fn comma_list(text: &str) -> Vec<String> {
     text.split(',')
