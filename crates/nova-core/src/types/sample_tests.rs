@@ -43,12 +43,17 @@ fn minor_of(path: &Path) -> u32 {
         .unwrap_or(1)
 }
 
+/// Nova names its response samples `*-resp*.json`, except a few that are named after their
+/// call instead; every other sample is a request body.
 fn is_response(path: &Path) -> bool {
+    const CALL_NAMED_RESPONSES: &[&str] = &[
+        "-with-changes-before",
+        "migrations-get",
+        "migrations-index",
+        "simple-tenant-usage-get",
+    ];
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.contains("-resp") || name.contains("-with-changes-before") {
-        return true;
-    }
-    false
+    name.contains("-resp") || CALL_NAMED_RESPONSES.iter().any(|p| name.contains(p))
 }
 
 fn check_server(server: &Server, minor: u32, file: &str) {
