@@ -1,8 +1,9 @@
 //! HTTP tests of the mock Nova resources: create validation, the server lifecycle, faults,
 //! pagination, quota, actions, flavors, keypairs, limits.
 
-use std::sync::Once;
+mod common;
 
+use common::client;
 use mock_cloud::{MockCloud, MockConfig};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -13,17 +14,6 @@ struct Nova {
     cloud: MockCloud,
     client: Client,
     token: String,
-}
-
-fn client() -> Client {
-    static PROVIDER: Once = Once::new();
-    PROVIDER.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
 }
 
 async fn token(client: &Client, cloud: &MockCloud, user: &str, password: &str) -> String {

@@ -3,22 +3,12 @@
 //! test here records what the real service answered and checks the mock
 //! answers the same.
 
-use std::sync::Once;
+mod common;
 
+use common::client;
 use mock_cloud::{MockCloud, MockConfig};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
-
-fn client() -> Client {
-    static PROVIDER: Once = Once::new();
-    PROVIDER.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
 
 /// Glance answers `GET /` (here `/image`, its catalog URL) without a token
 /// with 300 and `{"versions": [...]}`, one entry `CURRENT`, every `self` link

@@ -1,6 +1,8 @@
 //! HTTP tests of the mock cloud: one binary, one module per area.
 
 mod binary;
+#[path = "../common/mod.rs"]
+mod common;
 mod compute;
 mod control;
 mod keystone;

@@ -1,7 +1,5 @@
 //! Shared helpers: a reqwest client, clouds, tokens.
 
-use std::sync::Once;
-
 use mock_cloud::{MockCloud, MockConfig};
 use reqwest::Client;
 use serde_json::{Value, json};
@@ -11,16 +9,7 @@ pub const KEYSTONE_401: &str = include_str!(
     "../../../../testdata/openstack-reference/constructed/keystone/error-401-unauthorized.json"
 );
 
-pub fn client() -> Client {
-    static PROVIDER: Once = Once::new();
-    PROVIDER.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
+pub use crate::common::client;
 
 pub async fn cloud() -> MockCloud {
     MockCloud::start(MockConfig::default())
