@@ -18,7 +18,12 @@ pub enum Output {
         rows: Vec<Vec<Value>>,
     },
     /// One object as `Property | Value` rows (`nova show`).
-    Object(Vec<(String, Value)>),
+    Object {
+        /// The properties, sorted by name.
+        pairs: Vec<(String, Value)>,
+        /// Table values wrapped at this many characters (`hypervisor-show --wrap`; 0: not).
+        wrap: usize,
+    },
     /// Plain text (`nova console-log`).
     Text(String),
     /// Nothing.
@@ -38,7 +43,17 @@ impl Output {
     pub fn object(map: Map<String, Value>) -> Self {
         let mut pairs: Vec<(String, Value)> = map.into_iter().collect();
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
-        Output::Object(pairs)
+        Output::Object { pairs, wrap: 0 }
+    }
+
+    /// The same output with an object's table values wrapped at `width` characters, as
+    /// novaclient's `print_dict(..., wrap=width)` does (0 leaves them as they are; other
+    /// formats are never wrapped).
+    pub fn wrapped(self, width: usize) -> Self {
+        match self {
+            Output::Object { pairs, .. } => Output::Object { pairs, wrap: width },
+            other => other,
+        }
     }
 
     /// Renders in `format`.
@@ -51,10 +66,13 @@ impl Output {
                     rows.iter().map(|r| r.iter().map(cell).collect()).collect();
                 table(columns, &cells)
             }
-            (Output::Object(pairs), Format::Table) => {
+            (Output::Object { pairs, wrap }, Format::Table) => {
                 let cells: Vec<Vec<String>> = pairs
                     .iter()
-                    .map(|(k, v)| vec![k.clone(), cell(v)])
+                    .map(|(k, v)| match *wrap {
+                        0 => vec![k.clone(), cell(v)],
+                        width => vec![k.clone(), fill(&cell(v), width)],
+                    })
                     .collect();
                 table(&["Property".to_owned(), "Value".to_owned()], &cells)
             }
@@ -73,7 +91,7 @@ impl Output {
                     .collect();
                 structured(&Value::Array(items), format)
             }
-            (Output::Object(pairs), Format::Json | Format::Yaml) => {
+            (Output::Object { pairs, .. }, Format::Json | Format::Yaml) => {
                 let map: Map<String, Value> = pairs.iter().cloned().collect();
                 structured(&Value::Object(map), format)
             }
@@ -85,7 +103,7 @@ impl Output {
                 }
                 out
             }
-            (Output::Object(pairs), Format::Value) => {
+            (Output::Object { pairs, .. }, Format::Value) => {
                 let mut out = String::new();
                 for (_, v) in pairs {
                     let _ = writeln!(out, "{}", cell(v));
@@ -121,6 +139,38 @@ pub fn cell(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         other => other.to_string(),
     }
+}
+
+/// Python's `textwrap.fill(text, width)`: words (split at whitespace) packed greedily into
+/// lines of at most `width` characters, a longer word broken across lines.
+fn fill(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut rest: Vec<char> = word.chars().collect();
+        while !rest.is_empty() {
+            let used = line.chars().count();
+            let needed = if used == 0 {
+                rest.len()
+            } else {
+                used + 1 + rest.len()
+            };
+            if needed <= width {
+                if used > 0 {
+                    line.push(' ');
+                }
+                line.extend(rest.drain(..));
+            } else if used > 0 {
+                lines.push(std::mem::take(&mut line));
+            } else {
+                lines.push(rest.drain(..width).collect());
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
 }
 
 /// A prettytable: left-aligned, one space of padding, multi-line cells, `+---+` borders.
@@ -180,6 +230,28 @@ pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_wraps_like_pythons_textwrap() {
+        assert_eq!(fill("a bb ccc dddd", 6), "a bb\nccc\ndddd");
+        assert_eq!(fill("abcdefghij", 4), "abcd\nefgh\nij");
+        assert_eq!(fill("  spaced   out  ", 40), "spaced out");
+        assert_eq!(fill("", 5), "");
+    }
+
+    #[test]
+    fn wrapped_objects_wrap_table_values_only() {
+        let mut map = Map::new();
+        map.insert("cpu_info".into(), Value::from("one two three four"));
+        let out = Output::object(map).wrapped(9);
+        let table = out.render(Format::Table);
+        assert!(table.contains("| cpu_info | one two |"), "{table}");
+        assert!(table.contains("|          | three   |"), "{table}");
+        let json = out.render(Format::Json);
+        assert!(json.contains("one two three four"), "{json}");
+        let unwrapped = out.clone().wrapped(0).render(Format::Table);
+        assert!(unwrapped.contains("one two three four"), "{unwrapped}");
+    }
     use serde_json::json;
 
     #[test]

@@ -34,9 +34,9 @@ pub enum HypervisorCommand {
     HypervisorShow {
         /// Name or ID of the hypervisor. Starting with microversion 2.53 the ID must be a UUID.
         hypervisor: String,
-        /// Wrap the output to a specified length (accepted; tables are not wrapped).
+        /// Wrap the output to a specified length. Default is 40 or 0 to disable.
         #[arg(long, value_name = "integer", default_value_t = 40)]
-        wrap: u32,
+        wrap: usize,
     },
     /// List servers belonging to specific hypervisors.
     #[command(name = "hypervisor-servers")]
@@ -227,14 +227,11 @@ pub async fn run(ctx: &Ctx, command: HypervisorCommand) -> CliResult<Output> {
             };
             Ok(Output::list(&columns, listed.iter().map(row).collect()))
         }
-        HypervisorCommand::HypervisorShow {
-            hypervisor,
-            wrap: _,
-        } => {
+        HypervisorCommand::HypervisorShow { hypervisor, wrap } => {
             let found = find(compute, &hypervisor).await?;
             // The detailed view (the search fallback may have been a summary).
             let shown = hypervisors.get(&found.id, false).await?.value;
-            Ok(object_of(&shown, true))
+            Ok(object_of(&shown, true).wrapped(wrap))
         }
         HypervisorCommand::HypervisorServers { hostname } => {
             let found = hypervisors.search(&hostname, true).await?.value;
