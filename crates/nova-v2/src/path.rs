@@ -1,17 +1,24 @@
 //! URL path and query building.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Everything but RFC 3986's unreserved characters.
+const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes one path segment or query value (RFC 3986 unreserved characters pass).
 pub(crate) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(text, RESERVED).to_string()
+}
+
+/// The decoded value of `key` in a URL's query string, if present.
+pub(crate) fn query_value(href: &str, key: &str) -> Option<String> {
+    form_urlencoded::parse(query_of(href)?.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// `base` plus `?k=v&...` with encoded values (nothing added for no pairs).
@@ -35,6 +42,15 @@ pub(crate) fn query_of(href: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_are_decoded() {
+        let href = "http://h/v2.1/os-simple-tenant-usage?limit=1&marker=a%20b+c&x=";
+        assert_eq!(query_value(href, "marker").as_deref(), Some("a b c"));
+        assert_eq!(query_value(href, "x").as_deref(), Some(""));
+        assert_eq!(query_value(href, "y"), None);
+        assert_eq!(query_value("http://h/servers", "marker"), None);
+    }
 
     #[test]
     fn encodes_reserved_characters() {

@@ -68,34 +68,7 @@ impl UsageManager {
 /// The `marker` of a `rel=next` link (percent-decoded), if any.
 fn link_marker(links: &[Link]) -> Option<String> {
     let href = nova_core::types::next_link(links)?;
-    let query = crate::path::query_of(href)?;
-    let raw = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("marker="))?;
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (other, _) => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok().filter(|m| !m.is_empty())
+    crate::path::query_value(href, "marker").filter(|m| !m.is_empty())
 }
 
 /// The marker of the page after a list page: its `next` link's, else (a cloud without
