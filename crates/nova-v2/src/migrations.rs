@@ -1,16 +1,15 @@
 //! The migrations manager (`/os-migrations`).
 
-use std::collections::{HashSet, VecDeque};
-
 use async_trait::async_trait;
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, BoxStream};
 use nova_core::compute::MigrationApi;
 use nova_core::types::{Link, Migration, MigrationQuery, Page, next_link};
 use nova_core::{ApiResponse, Connection, Result};
 use serde::Deserialize;
 
 use crate::gate::check_fields;
-use crate::path::{query_of, with_query};
+use crate::pagination::{Paging, all_pages};
+use crate::path::with_query;
 
 /// Migrations of every server (`/os-migrations`, admin).
 #[derive(Debug, Clone)]
@@ -41,16 +40,6 @@ impl MigrationManager {
     }
 }
 
-/// Where the stream's next page comes from.
-struct State {
-    conn: Connection,
-    next: Option<String>,
-    buffer: VecDeque<Migration>,
-    seen_pages: HashSet<String>,
-    seen_ids: HashSet<u64>,
-    failed: bool,
-}
-
 #[async_trait]
 impl MigrationApi for MigrationManager {
     async fn list(&self, query: &MigrationQuery) -> Result<ApiResponse<Page<Migration>>> {
@@ -62,54 +51,19 @@ impl MigrationApi for MigrationManager {
         if let Err(e) = check_fields(&self.conn, &query.field_gates()) {
             return Box::pin(stream::once(async move { Err(e) }));
         }
-        let state = State {
-            conn: self.conn.clone(),
-            next: Some(with_query("os-migrations", &query.to_pairs())),
-            buffer: VecDeque::new(),
-            seen_pages: HashSet::new(),
-            seen_ids: HashSet::new(),
-            failed: false,
-        };
-        // Follows `migrations_links` (2.59+); stops with no next link, on a repeated page
-        // request, or on a page with nothing new, so it always ends.
-        stream::unfold(state, |mut st| async move {
-            loop {
-                if let Some(m) = st.buffer.pop_front() {
-                    return Some((Ok(m), st));
-                }
-                if st.failed {
-                    return None;
-                }
-                let path = st.next.take()?;
-                if !st.seen_pages.insert(path.clone()) {
-                    return None;
-                }
-                let page = match fetch_page(&st.conn, &path).await {
-                    Ok(resp) => resp.value,
-                    Err(e) => {
-                        st.failed = true;
-                        return Some((Err(e), st));
-                    }
-                };
-                let seen = &mut st.seen_ids;
-                let fresh: VecDeque<Migration> = page
-                    .items
-                    .into_iter()
-                    .filter(|m| seen.insert(m.id))
-                    .collect();
-                if fresh.is_empty() {
-                    return None;
-                }
-                st.buffer = fresh;
-                st.next = page
-                    .next
-                    .as_deref()
-                    .and_then(query_of)
-                    .filter(|q| !q.is_empty())
-                    .map(|q| format!("os-migrations?{q}"));
-            }
+        // Follows `migrations_links` (2.59+).
+        let conn = self.conn.clone();
+        all_pages(Paging {
+            first: with_query("os-migrations", &query.to_pairs()),
+            collection: "os-migrations",
+            fetch: move |path: String| {
+                let conn = conn.clone();
+                async move { fetch_page(&conn, &path).await }
+            },
+            key: |m: &Migration| m.id,
+            fallback: |_: &Migration| None,
+            bounded: false,
         })
-        .boxed()
     }
 }
 

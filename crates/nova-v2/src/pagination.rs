@@ -1,40 +1,122 @@
-//! A stream over every page of `GET /servers/detail`.
+//! Streams over every page of a listing that links its pages (`<collection>_links`):
+//! servers and migrations.
 
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::hash::Hash;
 
-use futures::stream::{self, StreamExt};
-use nova_core::Connection;
+use futures::stream::{self, BoxStream, StreamExt};
 use nova_core::types::{Page, Server, ServerQuery};
+use nova_core::{ApiResponse, Connection, Result};
 
 use crate::path::query_of;
 use crate::servers::fetch_page;
 
-/// Where the next page comes from.
-enum Next {
-    /// A following page: `servers/detail?<query>`.
-    Path(String),
-    /// No more pages.
-    Done,
+/// How one collection is paged.
+pub(crate) struct Paging<T, K, F, M> {
+    /// The first page's request path.
+    pub first: String,
+    /// Where a next link's query is sent (`servers/detail`): the link's own host and path
+    /// are never followed, only its query, on our endpoint.
+    pub collection: &'static str,
+    /// Fetches the page at a path.
+    pub fetch: F,
+    /// The identity of an item, to yield each item once.
+    pub key: fn(&T) -> K,
+    /// The next page's path when a next link has no usable query, from the page's last
+    /// item (e.g. `marker=<its id>`); `None` ends the stream there.
+    pub fallback: M,
+    /// Remember only the previous page's keys (memory bounded by one page; marker paging
+    /// never repeats further back) instead of every key.
+    pub bounded: bool,
 }
 
-struct State {
-    conn: Connection,
-    query: ServerQuery,
-    next: Next,
-    buffer: VecDeque<Server>,
-    seen_ids: HashSet<String>,
+struct State<T, K, F, M> {
+    paging: Paging<T, K, F, M>,
+    next: Option<String>,
+    buffer: VecDeque<T>,
+    seen_keys: HashSet<K>,
     seen_pages: HashSet<String>,
     failed: bool,
-    /// Remember only the previous page's ids (bounded memory) instead of every id.
-    bounded: bool,
 }
 
-/// Every server matching `query`, each yielded once.
+/// Every item of every page, each yielded once.
 ///
-/// Follows the `rel=next` link of `servers_links` (its query, on our endpoint); if a link has
-/// no usable query, falls back to `marker=<last id>`. Stops when there is no next link, when a
-/// page repeats a request already made, or when a page holds no server not seen before (a
-/// server that repeats a page), so the stream always ends.
+/// Follows the `rel=next` link (its query, on our endpoint, else `fallback`). Stops when
+/// there is no next link, when a page repeats a request already made, or when a page holds
+/// no item not seen before, so the stream always ends.
+pub(crate) fn all_pages<T, K, F, Fut, M>(
+    paging: Paging<T, K, F, M>,
+) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    K: Eq + Hash + Send + 'static,
+    F: Fn(String) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<ApiResponse<Page<T>>>> + Send,
+    M: Fn(&T) -> Option<String> + Send + 'static,
+{
+    let state = State {
+        next: Some(paging.first.clone()),
+        paging,
+        buffer: VecDeque::new(),
+        seen_keys: HashSet::new(),
+        seen_pages: HashSet::new(),
+        failed: false,
+    };
+    stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.buffer.pop_front() {
+                return Some((Ok(item), st));
+            }
+            if st.failed {
+                return None;
+            }
+            let path = st.next.take()?;
+            if !st.seen_pages.insert(path.clone()) {
+                tracing::warn!(path, "listing repeated a page request; stopping");
+                return None;
+            }
+            let page: Page<T> = match (st.paging.fetch)(path).await {
+                Ok(resp) => resp.value,
+                Err(e) => {
+                    st.failed = true;
+                    return Some((Err(e), st));
+                }
+            };
+            let fallback = page
+                .items
+                .last()
+                .and_then(|last| (st.paging.fallback)(last));
+            let previous = if st.paging.bounded {
+                std::mem::take(&mut st.seen_keys)
+            } else {
+                HashSet::new()
+            };
+            // The buffer is empty here: the page's items become the buffer in place (no
+            // second copy of the page), less those already yielded.
+            let key = st.paging.key;
+            let mut items: VecDeque<T> = page.items.into();
+            let seen = &mut st.seen_keys;
+            items.retain(|item| {
+                let k = key(item);
+                !previous.contains(&k) && seen.insert(k)
+            });
+            st.buffer = items;
+            if st.buffer.is_empty() {
+                // Empty page, or a page of items already yielded: nothing more to gain.
+                return None;
+            }
+            st.next = page.next.and_then(|href| match query_of(&href) {
+                Some(q) if !q.is_empty() => Some(format!("{}?{q}", st.paging.collection)),
+                _ => fallback,
+            });
+        }
+    })
+    .boxed()
+}
+
+/// Every server matching `query`, each yielded once; a next link without a query falls
+/// back to `marker=<last id>`.
 pub(crate) fn all_servers(
     conn: Connection,
     query: ServerQuery,
@@ -43,8 +125,8 @@ pub(crate) fn all_servers(
 }
 
 /// Like [`all_servers`], in memory bounded by one page: a server is checked for repeats
-/// against the previous page only (marker pagination never repeats further back), and
-/// only the page requests made are remembered (one short string per page).
+/// against the previous page only, and only the page requests made are remembered (one
+/// short string per page).
 pub(crate) fn bounded_servers(
     conn: Connection,
     query: ServerQuery,
@@ -57,71 +139,19 @@ fn servers_stream(
     query: ServerQuery,
     bounded: bool,
 ) -> nova_core::compute::ServerStream {
-    let state = State {
-        conn,
-        query: query.clone(),
-        next: Next::Path(crate::servers::list_path(&query)),
-        buffer: VecDeque::new(),
-        seen_ids: HashSet::new(),
-        seen_pages: HashSet::new(),
-        failed: false,
+    all_pages(Paging {
+        first: crate::servers::list_path(&query),
+        collection: "servers/detail",
+        fetch: move |path: String| {
+            let conn = conn.clone();
+            async move { fetch_page(&conn, &path).await }
+        },
+        key: |server: &Server| server.id.clone(),
+        fallback: move |last: &Server| {
+            Some(crate::servers::list_path(
+                &query.clone().marker(last.id.clone()),
+            ))
+        },
         bounded,
-    };
-    stream::unfold(state, |mut st| async move {
-        loop {
-            if let Some(server) = st.buffer.pop_front() {
-                return Some((Ok(server), st));
-            }
-            if st.failed {
-                return None;
-            }
-            let path = match std::mem::replace(&mut st.next, Next::Done) {
-                Next::Done => return None,
-                Next::Path(p) => p,
-            };
-            if !st.seen_pages.insert(path.clone()) {
-                tracing::warn!(path, "server listing repeated a page request; stopping");
-                return None;
-            }
-            let page: Page<Server> = match fetch_page(&st.conn, &path).await {
-                Ok(resp) => resp.value,
-                Err(e) => {
-                    st.failed = true;
-                    return Some((Err(e), st));
-                }
-            };
-            let last_id = page.items.last().map(|s| s.id.clone());
-            let previous = if st.bounded {
-                std::mem::take(&mut st.seen_ids)
-            } else {
-                HashSet::new()
-            };
-            // The buffer is empty here: the page's servers become the buffer in place (no
-            // second copy of the page), less those already yielded.
-            let mut items: VecDeque<Server> = page.items.into();
-            let seen_ids = &mut st.seen_ids;
-            items.retain(|server| {
-                !previous.contains(&server.id) && seen_ids.insert(server.id.clone())
-            });
-            let fresh = items.len();
-            st.buffer = items;
-            if fresh == 0 {
-                // Empty page, or a page of servers already yielded: nothing more to gain.
-                return st.buffer.pop_front().map(|s| (Ok(s), st));
-            }
-            st.next = match (page.next, last_id) {
-                (Some(href), last) => match query_of(&href) {
-                    Some(q) if !q.is_empty() => Next::Path(format!("servers/detail?{q}")),
-                    _ => match last {
-                        Some(id) => {
-                            Next::Path(crate::servers::list_path(&st.query.clone().marker(id)))
-                        }
-                        None => Next::Done,
-                    },
-                },
-                (None, _) => Next::Done,
-            };
-        }
     })
-    .boxed()
 }
