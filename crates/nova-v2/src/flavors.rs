@@ -8,7 +8,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::find::{is_not_found, unique_by_name};
-use crate::path::{encode, with_query};
+use crate::pagination::{Paging, all_pages};
+use crate::path::{encode, query_of, with_query};
+use futures::TryStreamExt;
 
 /// Flavors over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -57,13 +59,20 @@ impl FlavorManager {
                 reason: "an empty marker".to_owned(),
             });
         }
-        let path = with_query(base, &query.to_pairs());
-        let resp = self.conn.get::<FlavorsBody<T>>(&path).await?;
-        Ok(resp.map(|b| Page {
-            next: next_link(&b.flavors_links).map(str::to_owned),
-            items: b.flavors,
-        }))
+        fetch_page(&self.conn, &with_query(base, &query.to_pairs())).await
     }
+}
+
+/// One page of flavors at `path`.
+async fn fetch_page<T: DeserializeOwned + Send + 'static>(
+    conn: &Connection,
+    path: &str,
+) -> Result<ApiResponse<Page<T>>> {
+    let resp = conn.get::<FlavorsBody<T>>(path).await?;
+    Ok(resp.map(|b| Page {
+        next: next_link(&b.flavors_links).map(str::to_owned),
+        items: b.flavors,
+    }))
 }
 
 #[async_trait]
@@ -100,9 +109,30 @@ impl FlavorApi for FlavorManager {
             Err(e) if is_not_found(&e) => {}
             Err(e) => return Err(e),
         }
-        let all = self.list_detail().await?;
+        // By name among every flavor: the first page, then any pages it links to.
+        let first = self.list_detail_with(&FlavorQuery::default()).await?;
         let mut value = Vec::new();
-        let all = all.map(|flavors| value = flavors);
+        let next = first.value.next.clone();
+        let all = first.map(|page| value = page.items);
+        if let Some(query) = next.as_deref().and_then(query_of) {
+            let conn = self.conn.clone();
+            let rest: Vec<Flavor> = all_pages(Paging {
+                first: format!("flavors/detail?{query}"),
+                collection: "flavors/detail",
+                fetch: move |path: String| {
+                    let conn = conn.clone();
+                    async move { fetch_page::<Flavor>(&conn, &path).await }
+                },
+                key: |f: &Flavor| f.id.clone(),
+                fallback: |last: &Flavor| {
+                    Some(with_query("flavors/detail", &[("marker", last.id.clone())]))
+                },
+                bounded: false,
+            })
+            .try_collect()
+            .await?;
+            value.extend(rest);
+        }
         let flavor = unique_by_name(
             "flavor",
             name_or_id,
@@ -177,5 +207,41 @@ mod tests {
             .expect_err("empty marker");
         assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
         assert_eq!(fake.requests().len(), 1, "the bad query was not sent");
+    }
+
+    #[tokio::test]
+    async fn find_by_name_reads_every_page() {
+        let fake = FakeTransport::new();
+        let flavor = |id: &str, name: &str| json!({"id": id, "name": name, "ram": 512, "vcpus": 1, "disk": 1});
+        fake.on(
+            Method::GET,
+            "flavors/big",
+            Reply::json(404, json!({"itemNotFound": {"code": 404, "message": "no"}})),
+        );
+        fake.on(
+            Method::GET,
+            "flavors/detail",
+            Reply::json(
+                200,
+                json!({"flavors": [flavor("1", "tiny")], "flavors_links": [
+                    {"rel": "next", "href": "http://h/v2.1/flavors/detail?marker=1"}]}),
+            ),
+        );
+        fake.on(
+            Method::GET,
+            "flavors/detail",
+            Reply::json(200, json!({"flavors": [flavor("2", "big")]})),
+        );
+        let found = FlavorManager::new(fake.connection(2, 1))
+            .find("big")
+            .await
+            .expect("found on page 2")
+            .value;
+        assert_eq!(found.id, "2");
+        let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+        assert_eq!(
+            paths,
+            ["flavors/big", "flavors/detail", "flavors/detail?marker=1"]
+        );
     }
 }
