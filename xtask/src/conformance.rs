@@ -9,7 +9,10 @@
 //! check. Every process started here leads its own process group and is
 //! stopped on every exit path (see `service.rs`).
 //!
-//! `--suite-only` / `--reverse-only` run one half.
+//! `--suite-only` / `--reverse-only` run one half. `--serve [MINUTES]`
+//! starts the real cloud alone and keeps it up (default 60 minutes, or until
+//! interrupted) with a `clouds.yaml` holding a `conformance-demo` (member)
+//! and a `conformance-admin` cloud, for comparing tools by hand.
 
 mod cloud;
 mod probe;
@@ -22,7 +25,8 @@ use std::time::Instant;
 
 use crate::process;
 
-const USAGE: &str = "usage: cargo xtask conformance [--suite-only | --reverse-only]";
+const USAGE: &str =
+    "usage: cargo xtask conformance [--suite-only | --reverse-only | --serve [MINUTES]]";
 
 /// Wall-clock time of each phase, printed at the end.
 #[derive(Default)]
@@ -48,6 +52,14 @@ impl Timings {
 
 /// Entry point for `cargo xtask conformance`.
 pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(rest) = args.strip_prefix(&["--serve".to_string()]) {
+        let minutes = match rest {
+            [] => 60,
+            [minutes] => minutes.parse::<u64>().map_err(|_| USAGE.to_string())?,
+            _ => return Err(USAGE.to_string()),
+        };
+        return serve(minutes);
+    }
     let (suite_wanted, reverse_wanted) = match args {
         [] => (true, true),
         [flag] if flag == "--suite-only" => (true, false),
@@ -124,6 +136,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         Err(format!("conformance failed: {}", failures.join(", ")))
     }
+}
+
+/// `--serve`: the real cloud alone, up for `minutes` or until interrupted.
+fn serve(minutes: u64) -> Result<(), String> {
+    crate::service::install_signal_handler();
+    let root = process::workspace_root();
+    let conformance_dir = root.join("conformance");
+    let work = root.join("target").join("conformance");
+    let mut timings = Timings::default();
+    let venv = venv::ensure(
+        &work.join("venv"),
+        &conformance_dir.join("requirements.txt"),
+    )?;
+    let run_dir = fresh_run_dir(&work)?;
+    let cloud = cloud::RealCloud::start(&venv, &conformance_dir, &run_dir, &mut timings)?;
+    let clouds_yaml = run_dir.join("clouds.yaml");
+    std::fs::write(&clouds_yaml, cloud.clouds_yaml())
+        .map_err(|error| format!("cannot write {}: {error}", clouds_yaml.display()))?;
+    println!("real cloud up: identity {}", cloud.auth_url());
+    println!("clouds.yaml:   {}", clouds_yaml.display());
+    println!("python venv:   {}", venv.root().display());
+    println!(
+        "use: OS_CLIENT_CONFIG_FILE={} OS_CLOUD=conformance-demo (or conformance-admin)",
+        clouds_yaml.display()
+    );
+    println!("up for {minutes} minutes; Ctrl-C stops it sooner");
+    std::thread::sleep(std::time::Duration::from_secs(minutes * 60));
+    cloud.stop()
 }
 
 /// Starts the real cloud, runs the suite against it, stops the cloud.

@@ -145,6 +145,27 @@ impl RealCloud {
         demo_user_env(&self.auth_url())
     }
 
+    /// A `clouds.yaml` with the member `conformance-demo` and the
+    /// bootstrap `conformance-admin` clouds.
+    pub fn clouds_yaml(&self) -> String {
+        let auth_url = self.auth_url();
+        let entry = |name: &str, user: &str, password: &str, project: &str| {
+            format!(
+                "  {name}:\n    auth:\n      auth_url: {auth_url}\n      username: {user}\n      password: {password}\n      project_name: {project}\n      user_domain_name: Default\n      project_domain_name: Default\n    region_name: RegionOne\n    interface: public\n    identity_api_version: 3\n"
+            )
+        };
+        format!(
+            "clouds:\n{}{}",
+            entry(
+                "conformance-demo",
+                "demo",
+                crate::mock::DEMO_PASSWORD,
+                "demo"
+            ),
+            entry("conformance-admin", "admin", ADMIN_PASSWORD, "admin")
+        )
+    }
+
     /// Renders `conformance/templates/*` into the run directory.
     fn write_configs(&self, venv: &Venv, conformance_dir: &Path) -> Result<(), String> {
         for dir in [
