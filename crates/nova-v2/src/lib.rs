@@ -84,8 +84,10 @@ pub use services::ServiceManager;
 pub use usage::UsageManager;
 pub use usage_audit::InstanceUsageAuditLogManager;
 pub use user_keypairs::UserKeypairManager;
+#[cfg(feature = "tokio")]
+pub use wait::TokioClock;
 pub use wait::{
-    Clock, ProgressCallback, ServerWaitExt, TokioClock, VirtualClock, WaitOptions, WaitProgress,
+    Clock, ProgressCallback, ServerWaitExt, VirtualClock, WaitOptions, WaitProgress,
     wait_for_delete, wait_for_status,
 };
 
