@@ -1,6 +1,10 @@
 //! `nova`: the OpenStack Compute command-line client, built on keystone-auth, nova-core and
 //! nova-v2. See `nova --help` (exit codes at the end) and the crate README.
 
+// The doc comments of the command-line types are clap's `--help` texts, written in
+// novaclient's `<ARG>` notation for the user's terminal, not rustdoc HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod cli;
 mod commands;
 mod config;
