@@ -299,6 +299,10 @@ pub enum Command {
         /// Length in lines to tail.
         #[arg(long)]
         length: Option<u32>,
+        /// Print the console bytes as they are, control characters included (by default
+        /// they are shown escaped when stdout is a terminal).
+        #[arg(long)]
+        raw: bool,
     },
     /// Set or delete metadata on a server.
     Meta {

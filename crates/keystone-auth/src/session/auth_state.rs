@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
 use tracing::debug;
 
 use crate::access::AccessInfo;
@@ -114,7 +115,10 @@ impl AuthState {
             "authenticating"
         );
         let access = match plugin.authenticate(&AuthContext { core }).await {
-            Ok(access) => Arc::new(access),
+            Ok(access) => {
+                crate::redact::register_secret(access.token().expose_secret());
+                Arc::new(access)
+            }
             Err(error) => {
                 *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) =
                     Some(SharedFailure::of(&error));

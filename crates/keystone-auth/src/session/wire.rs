@@ -11,7 +11,10 @@ use url::Url;
 
 use crate::clock::{Clock, Sleeper};
 use crate::error::{Error, Result};
-use crate::redact::{body_for_log, curl_line, headers_for_log};
+use crate::redact::{
+    body_for_log, curl_line, headers_for_log, register_body_secrets, register_url_secrets,
+    url_for_log,
+};
 use crate::session::response::{Response, request_id};
 use crate::session::retry::{RetryPolicy, is_idempotent, parse_retry_after};
 use crate::session::timings::{RequestTiming, Timings};
@@ -107,6 +110,10 @@ impl HttpCore {
         {
             headers.insert(GLOBAL_REQUEST_ID, id.clone());
         }
+        register_url_secrets(&out.url);
+        if let Some(body) = &out.body {
+            register_body_secrets(body);
+        }
         debug!(
             "REQ: {}",
             curl_line(&out.method, &out.url, &headers, out.body.as_deref())
@@ -137,14 +144,14 @@ impl HttpCore {
                     "RESP: [{}] {} {} request_id={} elapsed={:?}",
                     response.status.as_u16(),
                     out.method,
-                    out.url,
+                    url_for_log(&out.url),
                     response.request_id().unwrap_or("-"),
                     started.elapsed()
                 );
                 trace!("RESP HEADERS: {}", headers_for_log(&response.headers));
                 trace!("RESP BODY: {}", body_for_log(&response.body));
             }
-            Err(e) => debug!("FAIL: {} {}: {e}", out.method, out.url),
+            Err(e) => debug!("FAIL: {} {}: {e}", out.method, url_for_log(&out.url)),
         }
         result
     }
@@ -188,10 +195,21 @@ impl HttpCore {
     }
 }
 
+/// `url` without the password of its userinfo, for errors.
+pub(crate) fn url_without_password(url: &Url) -> Url {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some(crate::redact::MASK));
+    }
+    shown
+}
+
 /// Classifies a reqwest failure by whether the request may have been sent.
 fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Error {
     let method = method.clone();
-    let url = Box::new(url.clone());
+    let url = Box::new(url_without_password(url));
+    // Our own message names the URL (without its password); reqwest's need not.
+    let source = source.without_url();
     if source.is_connect() {
         Error::Connect {
             method,

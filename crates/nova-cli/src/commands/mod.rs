@@ -91,7 +91,11 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             show,
             poll,
         } => actions::image_create(ctx, &server, &name, &metadata, show, poll).await,
-        Command::ConsoleLog { server, length } => actions::console_log(ctx, &server, length).await,
+        Command::ConsoleLog {
+            server,
+            length,
+            raw,
+        } => actions::console_log(ctx, &server, length, raw).await,
         Command::Meta {
             server,
             action,
