@@ -35,6 +35,7 @@ pub mod clock;
 mod config;
 mod error;
 mod error_body;
+mod error_kind;
 mod identity;
 pub mod local_file;
 mod plugin;
@@ -50,6 +51,7 @@ pub use catalog::{CatalogEndpoint, CatalogService, EndpointFilter, Interface, Se
 pub use clock::{Clock, Sleeper};
 pub use config::{AuthSettings, CloudConfig, ConfigSearch};
 pub use error::{Error, ErrorBodyKind, HttpError, Result, TlsFailure};
+pub use error_kind::ErrorKind;
 pub use identity::{DomainRef, Scope, UserRef};
 pub use plugin::{ApplicationCredential, AuthContext, AuthPlugin, Password, StaticToken, Token};
 pub use session::{Request, RequestTiming, Response, RetryPolicy, Session, SessionBuilder};

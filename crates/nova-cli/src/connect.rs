@@ -77,10 +77,9 @@ pub async fn connect(
     config: CloudConfig,
     requested: Requested,
 ) -> CliResult<Cloud> {
-    // Authenticate first, so that an auth failure is reported as one (exit 3).
-    session.access_info().await?;
+    // Authentication happens on the first request; its failure comes back as a
+    // transport error of kind `Auth` (exit 3), so nothing is sent up front.
     let adapter = Arc::new(compute_adapter(&session, &config));
-    adapter.endpoint().await?;
     let transport: Arc<dyn Transport> = adapter.clone();
     let compute = Client::negotiate(requested, transport).await?;
     Ok(Cloud {

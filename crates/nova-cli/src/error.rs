@@ -123,41 +123,40 @@ pub fn chain(error: &(dyn StdError + 'static)) -> String {
     text
 }
 
-/// The keystone-auth error somewhere in `error`'s sources, if any.
-fn keystone_source<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a keystone_auth::Error> {
-    let mut current: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(e) = current {
-        if let Some(k) = e.downcast_ref::<keystone_auth::Error>() {
-            return Some(k);
-        }
-        current = e.source();
+/// Exit kind and label for a failure of the identity side, by its HTTP status.
+fn auth_status_kind(status: Option<u16>) -> (ErrorKind, &'static str) {
+    match status {
+        Some(401) => (ErrorKind::Config, "Unauthorized"),
+        Some(404) => (ErrorKind::NotFound, "NotFound"),
+        _ => (ErrorKind::Api, "ClientException"),
     }
-    None
 }
 
 fn keystone_kind(error: &keystone_auth::Error) -> (ErrorKind, &'static str) {
-    use keystone_auth::Error as K;
-    match error {
-        K::Http(_) if error.status().is_some_and(|s| s.as_u16() == 401) => {
-            (ErrorKind::Config, "Unauthorized")
-        }
-        K::Http(_) if error.status().is_some_and(|s| s.as_u16() == 404) => {
-            (ErrorKind::NotFound, "NotFound")
-        }
-        K::Http(_) => (ErrorKind::Api, "ClientException"),
-        K::Connect { .. } => (ErrorKind::Config, "ConnectionRefused"),
-        K::Tls { .. } => (ErrorKind::Config, "SSLError"),
-        K::Timeout { .. } => (ErrorKind::Api, "Timeout"),
-        K::EndpointNotFound { .. } => (ErrorKind::Config, "EndpointNotFound"),
-        K::InvalidAuth(_)
-        | K::Config(_)
-        | K::ReadFile { .. }
-        | K::FileTooLarge { .. }
-        | K::NotARegularFile { .. }
-        | K::ParseConfigFile { .. }
-        | K::ClientSetup { .. }
-        | K::InvalidUrl { .. } => (ErrorKind::Config, "ConfigError"),
+    use keystone_auth::ErrorKind as K;
+    match error.kind() {
+        K::Http | K::Authentication => auth_status_kind(error.status().map(|s| s.as_u16())),
+        K::Connect => (ErrorKind::Config, "ConnectionRefused"),
+        K::Tls => (ErrorKind::Config, "SSLError"),
+        K::Timeout => (ErrorKind::Api, "Timeout"),
+        K::EndpointNotFound => (ErrorKind::Config, "EndpointNotFound"),
+        K::Config => (ErrorKind::Config, "ConfigError"),
         _ => (ErrorKind::Api, "ClientException"),
+    }
+}
+
+/// Exit kind and label for a compute request the transport could not complete.
+fn transport_kind(error: &nova_core::TransportError) -> (ErrorKind, &'static str) {
+    use nova_core::TransportErrorKind as T;
+    match error.kind() {
+        T::Auth => auth_status_kind(error.status().map(|s| s.as_u16())),
+        T::Connect => (ErrorKind::Config, "ConnectionRefused"),
+        T::Tls => (ErrorKind::Config, "SSLError"),
+        T::Timeout => (ErrorKind::Api, "Timeout"),
+        T::EndpointNotFound => (ErrorKind::Config, "EndpointNotFound"),
+        T::Config => (ErrorKind::Config, "ConfigError"),
+        T::LostAfterSend => (ErrorKind::Api, "ClientException"),
+        _ => (ErrorKind::Api, "ConnectionError"),
     }
 }
 
@@ -197,10 +196,7 @@ impl From<nova_core::Error> for CliError {
             N::Forbidden(_) => (ErrorKind::Api, "Forbidden"),
             N::Conflict(_) => (ErrorKind::Api, "Conflict"),
             N::OverLimit(_) | N::RateLimited(_) => (ErrorKind::Api, "OverLimit"),
-            N::Transport(_) => match keystone_source(&error) {
-                Some(k) => keystone_kind(k),
-                None => (ErrorKind::Api, "ConnectionError"),
-            },
+            N::Transport(transport) => transport_kind(transport),
             _ => (ErrorKind::Api, "ClientException"),
         };
         let mut message = match &error {

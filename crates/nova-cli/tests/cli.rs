@@ -340,6 +340,26 @@ async fn unreachable_auth_url_and_missing_config() {
     failed(&out, 3);
 }
 
+/// A refused password is an authentication failure (exit 3, novaclient's
+/// `Unauthorized`), found on the first compute request without authenticating
+/// up front, and the password is never printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_password_is_unauthorized_exit_3() {
+    let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
+    let mut env = env_for(cloud.auth_url());
+    for (key, value) in &mut env {
+        if *key == "OS_PASSWORD" {
+            *value = "not-the-demo-password".to_owned();
+        }
+    }
+    let out = run_with(env, &["list"]).await;
+    let stderr = failed(&out, 3);
+    assert!(stderr.contains("ERROR (Unauthorized)"), "{stderr}");
+    assert!(!stderr.contains("not-the-demo-password"), "{stderr}");
+    assert!(!text(&out.stdout).contains("not-the-demo-password"));
+    assert_eq!(cloud.count(TOKEN_ROUTE), 1, "one token request, no retry");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn version_and_help_do_not_authenticate() {
     let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");

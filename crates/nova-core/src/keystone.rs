@@ -1,13 +1,32 @@
 //! [`Transport`] for `keystone_auth::Adapter` (feature `keystone`): compute requests go
 //! through the keystone session (token, re-authentication, retries, TLS, redacted logs).
 
-use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+use keystone_auth::ErrorKind;
+
+use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
+
+/// The class of a keystone-auth failure seen by a compute request. The session
+/// returns every compute answer as a response, so an HTTP error from it is the
+/// identity service's (authentication).
+fn transport_kind(kind: ErrorKind) -> TransportErrorKind {
+    match kind {
+        ErrorKind::Http | ErrorKind::Authentication => TransportErrorKind::Auth,
+        ErrorKind::Connect => TransportErrorKind::Connect,
+        ErrorKind::Tls => TransportErrorKind::Tls,
+        ErrorKind::Timeout => TransportErrorKind::Timeout,
+        ErrorKind::LostAfterSend => TransportErrorKind::LostAfterSend,
+        ErrorKind::EndpointNotFound => TransportErrorKind::EndpointNotFound,
+        ErrorKind::Config => TransportErrorKind::Config,
+        _ => TransportErrorKind::Other,
+    }
+}
 
 fn transport_error(what: String, error: keystone_auth::Error) -> TransportError {
     let mut out = TransportError::new(
         format!("keystone-auth could not complete {what}"),
         error.may_have_reached_server(),
-    );
+    )
+    .with_kind(transport_kind(error.kind()));
     if let Some(status) = error.status() {
         out = out.with_status(status);
     }

@@ -63,7 +63,7 @@ pub use microversion::{MicroVersion, Requested, VersionRange};
 pub use negotiation::negotiate;
 pub use registry::{ClientFactory, ClientRegistration, Registry};
 pub use requirement::VersionReq;
-pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
+pub use transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// Re-exported so client crates can use [`register_client!`] without depending on
 /// `inventory` themselves.

@@ -92,6 +92,7 @@ pub trait Transport: Send + Sync + fmt::Debug {
 #[error("{message}")]
 pub struct TransportError {
     message: String,
+    kind: TransportErrorKind,
     may_have_reached_server: bool,
     status: Option<StatusCode>,
     #[source]
@@ -104,6 +105,7 @@ impl TransportError {
     pub fn new(message: impl Into<String>, may_have_reached_server: bool) -> Self {
         Self {
             message: message.into(),
+            kind: TransportErrorKind::Other,
             may_have_reached_server,
             status: None,
             source: None,
@@ -117,6 +119,17 @@ impl TransportError {
     ) -> Self {
         self.source = Some(source.into());
         self
+    }
+
+    /// Sets the class of the failure (the default is [`TransportErrorKind::Other`]).
+    pub fn with_kind(mut self, kind: TransportErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The class of the failure, to branch on without downcasting the source.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
     }
 
     /// Attaches an HTTP status (e.g. the 401 of a failed authentication).
@@ -138,5 +151,50 @@ impl TransportError {
     /// The transport's message.
     pub fn message(&self) -> &str {
         &self.message
+    }
+}
+
+/// The class of a [`TransportError`].
+///
+/// Whether the request may have reached the server is
+/// [`TransportError::may_have_reached_server`]; this says what went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (refused, DNS, unreachable). Nothing was sent.
+    Connect,
+    /// The TLS handshake failed (untrusted or expired certificate, wrong host name).
+    /// Nothing was sent.
+    Tls,
+    /// The request timed out; it may have reached the server.
+    Timeout,
+    /// The connection failed after the request was sent: the answer is lost and the
+    /// request may have taken effect.
+    LostAfterSend,
+    /// Authentication failed or the identity service refused the request;
+    /// [`TransportError::status`] says with which HTTP status (401: bad credentials).
+    Auth,
+    /// The catalog has no endpoint for the service. Nothing was sent.
+    EndpointNotFound,
+    /// Local settings are invalid (configuration, files, URL). Nothing was sent.
+    Config,
+    /// The server's answer was unusable (too large, a refused redirect, ...) or
+    /// anything else.
+    Other,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_defaults_to_other_and_can_be_set() {
+        let error = TransportError::new("lost", true);
+        assert_eq!(error.kind(), TransportErrorKind::Other);
+        let error = error
+            .with_kind(TransportErrorKind::Auth)
+            .with_status(StatusCode::UNAUTHORIZED);
+        assert_eq!(error.kind(), TransportErrorKind::Auth);
+        assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
     }
 }

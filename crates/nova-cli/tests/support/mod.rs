@@ -61,6 +61,11 @@ pub async fn nova_admin(auth_url: &str, args: &[&str]) -> Output {
     run(command_with(admin_env_for(auth_url), args)).await
 }
 
+/// Runs `nova args...` with the environment `env`.
+pub async fn run_with(env: Vec<(&'static str, String)>, args: &[&str]) -> Output {
+    run(command_with(env, args)).await
+}
+
 async fn run(mut cmd: Command) -> Output {
     tokio::task::spawn_blocking(move || cmd.output())
         .await
