@@ -78,7 +78,7 @@ pub async fn show(
 ) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let (server, names, actions, request_id) = match load(&authed, &id).await {
         Ok(loaded) => loaded,
@@ -145,7 +145,7 @@ pub async fn summary(
 ) -> Response {
     let authed = match authed(&state, &headers, true) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let cloud = &authed.session.cloud;
     match cloud.compute.servers().get(&id).await {
@@ -176,7 +176,7 @@ pub async fn confirm_delete(
 ) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let server = match authed.session.cloud.compute.servers().get(&id).await {
         Ok(server) => server.value,
@@ -207,7 +207,7 @@ pub async fn delete(
 ) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     if !FormData::parse(&body).csrf_ok(&authed.session.csrf) {
         return csrf_rejected(Some(&authed.session));
@@ -234,7 +234,7 @@ pub async fn action(
 ) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let form = FormData::parse(&body);
     if !form.csrf_ok(&authed.session.csrf) {

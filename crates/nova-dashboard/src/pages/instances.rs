@@ -198,7 +198,7 @@ pub async fn list(
 ) -> Response {
     let authed: Authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let cloud = &authed.session.cloud;
     let started = Instant::now();
@@ -287,6 +287,6 @@ pub async fn row_handler(
 ) -> Response {
     match authed(&state, &headers, true) {
         Ok(authed) => row_fragment(&state, &authed, &id).await,
-        Err(response) => response,
+        Err(rejected) => rejected.into_response(),
     }
 }

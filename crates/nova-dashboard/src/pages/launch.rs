@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 use maud::{Markup, html};
 use nova_v2::{
@@ -327,7 +327,7 @@ async fn render(
 pub async fn show(State(state): State<SharedState>, headers: HeaderMap) -> Response {
     match authed(&state, &headers, false) {
         Ok(authed) => render(&state, &authed, &FormData::default(), None, StatusCode::OK).await,
-        Err(response) => response,
+        Err(rejected) => rejected.into_response(),
     }
 }
 
@@ -336,7 +336,7 @@ pub async fn show(State(state): State<SharedState>, headers: HeaderMap) -> Respo
 pub async fn submit(State(state): State<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let form = FormData::parse(&body);
     if !form.csrf_ok(&authed.session.csrf) {
@@ -400,7 +400,7 @@ pub async fn import_keypair(
 ) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(a) => a,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     let form = FormData::parse(&body);
     if !form.csrf_ok(&authed.session.csrf) {

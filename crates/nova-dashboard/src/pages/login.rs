@@ -256,7 +256,7 @@ async fn revoke_token(cloud: &CloudConnection) {
 pub async fn logout(State(state): State<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
     let authed = match authed(&state, &headers, false) {
         Ok(authed) => authed,
-        Err(response) => return response,
+        Err(rejected) => return rejected.into_response(),
     };
     if !FormData::parse(&body).csrf_ok(&authed.session.csrf) {
         return csrf_rejected(Some(&authed.session));

@@ -44,13 +44,30 @@ pub struct Authed {
     pub session: UserSession,
 }
 
-/// The request's live session, or the response to send instead: a redirect to the login
-/// page for pages, 401 for fragments (`fragment`), which the live-update script stops on.
+/// A request without a live session.
+#[derive(Debug, Clone, Copy)]
+pub enum NotLoggedIn {
+    /// A page: redirect to the login form.
+    Page,
+    /// A fragment: 401, which the live-update script stops on.
+    Fragment,
+}
+
+impl IntoResponse for NotLoggedIn {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Page => redirect("/login"),
+            Self::Fragment => (StatusCode::UNAUTHORIZED, "session expired").into_response(),
+        }
+    }
+}
+
+/// The request's live session, or why not (`fragment`: the request is for a fragment).
 pub fn authed(
     state: &SharedState,
     headers: &HeaderMap,
     fragment: bool,
-) -> Result<Authed, Response> {
+) -> Result<Authed, NotLoggedIn> {
     let found = cookie_value(headers, SESSION_COOKIE).and_then(|id| {
         state
             .sessions
@@ -59,8 +76,8 @@ pub fn authed(
     });
     match found {
         Some((id, session)) => Ok(Authed { id, session }),
-        None if fragment => Err((StatusCode::UNAUTHORIZED, "session expired").into_response()),
-        None => Err(redirect("/login")),
+        None if fragment => Err(NotLoggedIn::Fragment),
+        None => Err(NotLoggedIn::Page),
     }
 }
 
