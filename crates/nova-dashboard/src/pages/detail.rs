@@ -17,10 +17,19 @@ use crate::form::FormData;
 
 /// The status block of the page; while the server is in transition it carries `data-poll`
 /// and the page's script replaces it with a fresh copy.
-pub fn summary_block(server: &Server, names: &Names, poll_ms: u32) -> Markup {
+pub fn summary_block(server: &Server, names: &Names, poll_ms: u32, csrf: &str) -> Markup {
     let poll = view::in_transition(server).then(|| view::server_path(&server.id, "/summary"));
     html! {
         section id="summary" data-poll=[poll] data-poll-ms=(poll_ms) aria-live="polite" {
+            div class="actions" {
+                @if server.status == ServerStatus::Shutoff { (action_button(csrf, &server.id, "start", "Start")) }
+                @if server.status == ServerStatus::Active {
+                    (action_button(csrf, &server.id, "stop", "Stop"))
+                    (action_button(csrf, &server.id, "reboot", "Soft reboot"))
+                    (action_button(csrf, &server.id, "hard_reboot", "Hard reboot"))
+                }
+                a class="button danger" id="delete-link" href=(view::server_path(&server.id, "/delete")) { "Delete" }
+            }
             dl class="fields" {
                 dt { "Status" } dd { (view::status_badge(server)) }
                 dt { "Task" } dd id="task-state" { (view::task_state(server)) }
@@ -90,16 +99,7 @@ pub async fn show(
         p { a href="/instances" { "All instances" } }
         h1 { "Instance " span id="server-name" { (server.name) } }
         @if let Some(text) = &flash { (notice(text)) }
-        div class="actions" {
-            @if server.status == ServerStatus::Shutoff { (action_button(csrf, &server.id, "start", "Start")) }
-            @if server.status == ServerStatus::Active {
-                (action_button(csrf, &server.id, "stop", "Stop"))
-                (action_button(csrf, &server.id, "reboot", "Soft reboot"))
-                (action_button(csrf, &server.id, "hard_reboot", "Hard reboot"))
-            }
-            a class="button danger" id="delete-link" href=(view::server_path(&server.id, "/delete")) { "Delete" }
-        }
-        (summary_block(&server, &names, state.config.poll_interval_ms))
+        (summary_block(&server, &names, state.config.poll_interval_ms, csrf))
         h2 { "Details" }
         dl class="fields" {
             dt { "ID" } dd { code id="server-id" { (server.id) } }
@@ -153,7 +153,12 @@ pub async fn summary(
             let names = super::instances::names(cloud).await;
             html_response(
                 StatusCode::OK,
-                summary_block(&server.value, &names, state.config.poll_interval_ms),
+                summary_block(
+                    &server.value,
+                    &names,
+                    state.config.poll_interval_ms,
+                    &authed.session.csrf,
+                ),
             )
         }
         Err(error) if error.is_not_found() => html_response(
@@ -217,7 +222,7 @@ pub async fn delete(
             let rid = done.request_id.unwrap_or_else(|| "-".into());
             state.sessions.set_flash(
                 &authed.id,
-                format!("Deletion of {id} requested (request {rid})."),
+                format!("Deletion of instance {id} requested (request {rid})."),
             );
             redirect("/instances")
         }

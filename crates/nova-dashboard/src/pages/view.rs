@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use maud::{Markup, html};
-use nova_v2::{Server, ServerFlavor, ServerImage, ServerStatus};
+use nova_v2::{PowerState, Server, ServerFlavor, ServerImage, ServerStatus};
 
 /// Names of images and flavors by id, for showing names instead of ids.
 #[derive(Debug, Clone, Default)]
@@ -44,10 +44,16 @@ pub fn status_badge(server: &Server) -> Markup {
 
 /// The power state in Horizon's words.
 pub fn power_state(server: &Server) -> String {
-    server
-        .power_state
-        .map(|p| format!("{p:?}"))
-        .unwrap_or_else(|| "-".into())
+    match server.power_state {
+        None => "-".into(),
+        Some(PowerState::NoState) => "No State".into(),
+        Some(PowerState::Running) => "Running".into(),
+        Some(PowerState::Paused) => "Paused".into(),
+        Some(PowerState::Shutdown) => "Shut Down".into(),
+        Some(PowerState::Crashed) => "Crashed".into(),
+        Some(PowerState::Suspended) => "Suspended".into(),
+        Some(other) => format!("{other:?}"),
+    }
 }
 
 /// The task state, or `None` (shown as a dash).
