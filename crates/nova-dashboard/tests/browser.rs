@@ -195,6 +195,31 @@ async fn launch_watch_and_delete_in_headless_chromium() {
         Target::Real(name) => name.clone(),
     };
     let dashboard = dashboard_for(&target).await;
+    if let Target::Mock(cloud) = &target {
+        // Neighbours for the list: one that boots, one that ends in ERROR.
+        let api = nova_dashboard::cloud::CloudConnection::connect(support::demo_config(cloud))
+            .await
+            .unwrap_or_else(|e| panic!("{}", e.user_message()));
+        for (name, fault) in [
+            ("db-1", None),
+            (
+                "cache-1",
+                Some("No valid host was found. There are not enough hosts available."),
+            ),
+        ] {
+            let mut request = nova_v2::CreateServer::new(name, "2")
+                .image("70a599e0-31e7-49b7-b260-868f441e862b")
+                .networks(nova_v2::Networks::Auto);
+            if let Some(message) = fault {
+                request = request.metadata("mock:boot-fault", message);
+            }
+            api.compute
+                .servers()
+                .create(&request)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
     let mut shots = Shots {
         dir: screenshot_dir().join(&label),
         n: 0,
@@ -310,6 +335,13 @@ async fn launch_watch_and_delete_in_headless_chromium() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let link = wait_for(&browser, &format!("a[href='{detail_path}']"), 30).await;
+    // Rows in transition update themselves until none polls any more.
+    browser
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("table.servers:not(:has(tr[data-poll]))"))
+        .await
+        .unwrap_or_else(|e| panic!("rows still in transition: {e}"));
     shots.take(&browser, "list-active").await;
     link.click().await.unwrap_or_else(|e| panic!("{e}"));
     wait_for(&browser, "#delete-link", 30).await;
@@ -347,7 +379,11 @@ async fn launch_watch_and_delete_in_headless_chromium() {
     // What the cloud saw, and the key pair removed through the API of the same cloud.
     let config = match &target {
         Target::Mock(cloud) => {
-            assert_eq!(cloud.count("POST /compute/v2.1/servers"), 1);
+            assert_eq!(
+                cloud.count("POST /compute/v2.1/servers"),
+                3,
+                "two neighbours and the launch"
+            );
             assert_eq!(cloud.count("DELETE /compute/v2.1/servers/{id}"), 1);
             support::demo_config(cloud)
         }

@@ -811,3 +811,43 @@ async fn filters_and_marker_paging() {
     let none = client.get("/instances?status=SHUTOFF").await;
     assert!(none.body.contains("No instances."));
 }
+
+/// The instance list at 1,000 servers: every row rendered, and `Server-Timing` reporting the
+/// list call and the rendering separately (printed; no wall-clock assertion).
+#[tokio::test]
+async fn the_instances_page_renders_a_thousand_servers() {
+    let mut mock = MockConfig::default();
+    mock.nova.instance_quota = 1100;
+    mock.nova.cores_quota = 1100;
+    mock.nova.ram_quota = 1100 * 512;
+    let (cloud, dashboard) = start_with(mock, |_| {}).await;
+    let api = demo_api(&cloud).await;
+    for batch in 0..2 {
+        let request = CreateServer::new(format!("bulk-{batch}"), "1")
+            .image("70a599e0-31e7-49b7-b260-868f441e862b")
+            .networks(Networks::Auto)
+            .min_count(500)
+            .max_count(500);
+        api.compute
+            .servers()
+            .create(&request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut client = Client::new(&dashboard);
+    client.login_demo().await;
+    for round in 0..3 {
+        let page = client.get("/instances?limit=1000").await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.body.matches("<tr id=\"server-").count(), 1000);
+        let timing = page.header("server-timing").to_owned();
+        assert!(
+            timing.contains("nova;dur=") && timing.contains("render;dur="),
+            "{timing}"
+        );
+        println!(
+            "round {round}: 1000 servers, {} bytes, Server-Timing: {timing}",
+            page.body.len()
+        );
+    }
+}

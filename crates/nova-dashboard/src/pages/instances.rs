@@ -81,7 +81,7 @@ pub fn row(server: &Server, names: &Names, poll_ms: u32) -> Markup {
             td { (view::status_badge(server)) }
             td { (view::task_state(server)) }
             td { (view::power_state(server)) }
-            td { @for line in view::addresses(server) { div { (line) } } }
+            td { @for line in view::addresses(server) { div { (line) } } @if server.addresses.is_empty() { "-" } }
             td { (view::flavor_name(server, names)) }
             td { (view::image_name(server, names)) }
             td { (view::age(server.created.as_deref())) }
