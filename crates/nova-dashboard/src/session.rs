@@ -45,6 +45,9 @@ pub struct UserSession {
     pub last_seen: Instant,
     /// A message for the next page (after a redirect), shown once.
     pub flash: Option<String>,
+    /// Servers acted on (deleted, started, ...) and until when their rows keep polling,
+    /// even while Nova does not show the change yet.
+    pub watching: Vec<(String, Instant)>,
 }
 
 /// How long sessions live.
@@ -126,6 +129,7 @@ impl SessionStore {
             created: now,
             last_seen: now,
             flash: None,
+            watching: Vec::new(),
         };
         let mut table = self.table();
         table.retain(|_, s| !self.expired(s, now));
@@ -168,6 +172,27 @@ impl SessionStore {
     /// The message kept for this page, removed.
     pub fn take_flash(&self, id: &str) -> Option<String> {
         self.table().get_mut(id).and_then(|s| s.flash.take())
+    }
+
+    /// Keeps the rows of `server_id` polling for `how_long` (after an action on it).
+    pub fn watch(&self, id: &str, server_id: &str, how_long: Duration) {
+        let until = self.now() + how_long;
+        if let Some(session) = self.table().get_mut(id) {
+            let now = self.now();
+            session.watching.retain(|(s, t)| s != server_id && *t > now);
+            if session.watching.len() < 100 {
+                session.watching.push((server_id.to_owned(), until));
+            }
+        }
+    }
+
+    /// Whether `session` still watches `server_id`.
+    pub fn watched(&self, session: &UserSession, server_id: &str) -> bool {
+        let now = self.now();
+        session
+            .watching
+            .iter()
+            .any(|(s, until)| s == server_id && *until > now)
     }
 
     /// Forgets a session; returns it when it existed.

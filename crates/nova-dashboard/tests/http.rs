@@ -271,6 +271,28 @@ async fn an_idle_session_expires() {
 }
 
 #[tokio::test]
+async fn a_session_in_use_still_ends_after_its_absolute_lifetime() {
+    let (_cloud, dashboard) = start().await;
+    let mut client = Client::new(&dashboard);
+    client.login_demo().await;
+    // Used every 25 minutes (within the idle time) for 11 hours 40 minutes: still valid.
+    for _ in 0..28 {
+        dashboard
+            .state()
+            .sessions
+            .advance_clock(Duration::from_secs(25 * 60));
+        assert_eq!(client.get("/instances").await.status, 200);
+    }
+    // Past 12 hours since login: gone, although it was used 25 minutes ago.
+    dashboard
+        .state()
+        .sessions
+        .advance_clock(Duration::from_secs(25 * 60));
+    assert_eq!(client.get("/instances").await.location(), "/login");
+    assert!(client.get("/login").await.body.contains("form"));
+}
+
+#[tokio::test]
 async fn launch_with_every_step_creates_the_server_the_form_describes() {
     let (cloud, dashboard) = start().await;
     let api = demo_api(&cloud).await;
@@ -448,7 +470,18 @@ async fn launch_with_every_step_creates_the_server_the_form_describes() {
             &[("csrf", &csrf), ("action", "reboot")],
         )
         .await;
-    wait_for_row(&mut client, &id, "ACTIVE").await;
+    let rebooted = wait_for_row(&mut client, &id, "ACTIVE").await;
+    // Rows and the summary of a server acted on keep polling for a while, even when Nova
+    // shows no task state (yet); afterwards they stop.
+    assert!(rebooted.contains("data-poll="), "{rebooted}");
+    dashboard
+        .state()
+        .sessions
+        .advance_clock(nova_dashboard::pages::detail::WATCH_AFTER_ACTION + Duration::from_secs(1));
+    let settled = client.get(&format!("/instances/{id}/row")).await.body;
+    assert!(!settled.contains("data-poll="), "{settled}");
+    let summary = client.get(&format!("/instances/{id}/summary")).await.body;
+    assert!(!summary.contains("data-poll="), "{summary}");
     let bogus = client
         .post(
             &format!("/instances/{id}/action"),

@@ -15,10 +15,21 @@ use crate::SharedState;
 use crate::error::DashboardError;
 use crate::form::FormData;
 
+/// How long rows of a server keep polling after an action on it, even while Nova shows
+/// no change yet (its task state appears a moment later, or not at all for a quick delete).
+pub const WATCH_AFTER_ACTION: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The status block of the page; while the server is in transition it carries `data-poll`
 /// and the page's script replaces it with a fresh copy.
-pub fn summary_block(server: &Server, names: &Names, poll_ms: u32, csrf: &str) -> Markup {
-    let poll = view::in_transition(server).then(|| view::server_path(&server.id, "/summary"));
+pub fn summary_block(
+    server: &Server,
+    names: &Names,
+    poll_ms: u32,
+    csrf: &str,
+    watched: bool,
+) -> Markup {
+    let poll =
+        (watched || view::in_transition(server)).then(|| view::server_path(&server.id, "/summary"));
     html! {
         section id="summary" data-poll=[poll] data-poll-ms=(poll_ms) aria-live="polite" {
             div class="actions" {
@@ -99,7 +110,7 @@ pub async fn show(
         p { a href="/instances" { "All instances" } }
         h1 { "Instance " span id="server-name" { (server.name) } }
         @if let Some(text) = &flash { (notice(text)) }
-        (summary_block(&server, &names, state.config.poll_interval_ms, csrf))
+        (summary_block(&server, &names, state.config.poll_interval_ms, csrf, state.sessions.watched(&authed.session, &server.id)))
         h2 { "Details" }
         dl class="fields" {
             dt { "ID" } dd { code id="server-id" { (server.id) } }
@@ -158,6 +169,7 @@ pub async fn summary(
                     &names,
                     state.config.poll_interval_ms,
                     &authed.session.csrf,
+                    state.sessions.watched(&authed.session, &id),
                 ),
             )
         }
@@ -220,6 +232,7 @@ pub async fn delete(
     match authed.session.cloud.compute.servers().delete(&id).await {
         Ok(done) => {
             let rid = done.request_id.unwrap_or_else(|| "-".into());
+            state.sessions.watch(&authed.id, &id, WATCH_AFTER_ACTION);
             state.sessions.set_flash(
                 &authed.id,
                 format!("Deletion of instance {id} requested (request {rid})."),
@@ -271,6 +284,7 @@ pub async fn action(
             state
                 .sessions
                 .set_flash(&authed.id, format!("{label} requested (request {rid})."));
+            state.sessions.watch(&authed.id, &id, WATCH_AFTER_ACTION);
             redirect(&view::server_path(&id, ""))
         }
         Err(error) => failure(&state, &authed, error.into()),

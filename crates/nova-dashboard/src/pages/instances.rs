@@ -73,8 +73,9 @@ pub async fn names(cloud: &CloudConnection) -> Names {
 }
 
 /// One row of the table; rows in transition carry `data-poll` for the live update.
-pub fn row(server: &Server, names: &Names, poll_ms: u32) -> Markup {
-    let poll = view::in_transition(server).then(|| view::server_path(&server.id, "/row"));
+pub fn row(server: &Server, names: &Names, poll_ms: u32, watched: bool) -> Markup {
+    let poll =
+        (watched || view::in_transition(server)).then(|| view::server_path(&server.id, "/row"));
     html! {
         tr id=(format!("server-{}", server.id)) data-poll=[poll] data-poll-ms=(poll_ms) {
             td { a href=(view::server_path(&server.id, "")) { (server.name) } }
@@ -112,6 +113,7 @@ pub fn list_body(
     next: bool,
     names: &Names,
     flash: Option<&str>,
+    session: Option<&crate::session::UserSession>,
 ) -> Markup {
     let limit = page_size(state, query);
     let status = query.status.clone().unwrap_or_default();
@@ -139,7 +141,7 @@ pub fn list_body(
                 th scope="col" { "Flavor" } th scope="col" { "Image" } th scope="col" { "Age" }
             } }
             tbody {
-                @for server in servers { (row(server, names, state.config.poll_interval_ms)) }
+                @for server in servers { (row(server, names, state.config.poll_interval_ms, session.is_some_and(|s| state.sessions.watched(s, &server.id)))) }
                 @if servers.is_empty() { tr { td colspan="8" { "No instances." } } }
             }
         }
@@ -251,7 +253,15 @@ pub fn page_markup(
     page(
         "Instances",
         Some(&authed.session),
-        list_body(state, query, servers, next, names, flash),
+        list_body(
+            state,
+            query,
+            servers,
+            next,
+            names,
+            flash,
+            Some(&authed.session),
+        ),
     )
 }
 
@@ -264,7 +274,12 @@ pub async fn row_fragment(state: &SharedState, authed: &Authed, id: &str) -> Res
             let names = names(cloud).await;
             html_response(
                 StatusCode::OK,
-                row(&server.value, &names, state.config.poll_interval_ms),
+                row(
+                    &server.value,
+                    &names,
+                    state.config.poll_interval_ms,
+                    state.sessions.watched(&authed.session, id),
+                ),
             )
         }
         Err(error) if error.is_not_found() => html_response(
