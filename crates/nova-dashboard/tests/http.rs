@@ -635,6 +635,22 @@ async fn launch_errors_name_the_field_and_keep_what_was_typed() {
         )
         .await;
     assert_eq!(forged.status, 403);
+    // Nor with a valid token of another session.
+    let mut other = Client::new(&dashboard);
+    other.login_demo().await;
+    let others_token = other.csrf().await;
+    let forged = client
+        .post(
+            "/launch",
+            &[
+                ("csrf", others_token.as_str()),
+                ("name", "a"),
+                ("flavor", "1"),
+                ("image", "70a599e0-31e7-49b7-b260-868f441e862b"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
     assert_eq!(cloud.count("POST /compute/v2.1/servers"), 1);
     assert_eq!(cloud.count("POST /compute/v2.1/os-keypairs"), 0);
 }
