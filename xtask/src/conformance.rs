@@ -5,7 +5,8 @@
 //!
 //! Phases, each timed: the venv (`target/conformance/venv`, reused while
 //! `conformance/requirements.txt` is unchanged), the real cloud
-//! (`target/conformance/run-*`), the suite, stopping the cloud, the reverse
+//! (`target/conformance/run-*`), the suite, the dashboard's browser test
+//! (headless Chromium, see `browser.rs`), stopping the cloud, the reverse
 //! check. Every process started here leads its own process group and is
 //! stopped on every exit path (see `service.rs`).
 //!
@@ -14,6 +15,7 @@
 //! interrupted) with a `clouds.yaml` holding a `conformance-demo` (member)
 //! and a `conformance-admin` cloud, for comparing tools by hand.
 
+mod browser;
 mod cloud;
 mod probe;
 mod reverse;
@@ -85,11 +87,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut failures = Vec::new();
     let mut summary = Vec::new();
     if suite_wanted {
-        match real_cloud_suite(&venv, &conformance_dir, &run_dir, &mut timings) {
+        let outcome = real_cloud_suite(&venv, &conformance_dir, &run_dir, &mut timings);
+        match outcome.suite {
             Ok(line) => summary.push(line),
             Err(message) => {
                 summary.push(format!("FAIL  suite against the real cloud: {message}"));
                 failures.push("suite against the real cloud");
+            }
+        }
+        match outcome.browser {
+            Ok(line) => summary.push(line),
+            Err(message) => {
+                summary.push(format!(
+                    "FAIL  dashboard browser test against the real cloud: {message}"
+                ));
+                failures.push("dashboard browser test against the real cloud");
             }
         }
     }
@@ -166,21 +178,41 @@ fn serve(minutes: u64) -> Result<(), String> {
     cloud.stop()
 }
 
-/// Starts the real cloud, runs the suite against it, stops the cloud.
+/// What the real cloud's half of the run gave: the suite's summary line and the dashboard
+/// browser test's.
+struct RealCloudOutcome {
+    suite: Result<String, String>,
+    browser: Result<String, String>,
+}
+
+/// Starts the real cloud, runs the suite and the dashboard's browser test against it, stops
+/// the cloud.
 fn real_cloud_suite(
     venv: &venv::Venv,
     conformance_dir: &Path,
     run_dir: &Path,
     timings: &mut Timings,
-) -> Result<String, String> {
+) -> RealCloudOutcome {
     let step = Instant::now();
-    let cloud = cloud::RealCloud::start(venv, conformance_dir, run_dir, timings)?;
+    let cloud = match cloud::RealCloud::start(venv, conformance_dir, run_dir, timings) {
+        Ok(cloud) => cloud,
+        Err(message) => {
+            return RealCloudOutcome {
+                suite: Err(message),
+                browser: Err("the real cloud did not start".to_owned()),
+            };
+        }
+    };
     timings.record("real cloud ready (total)", step);
     println!("real cloud: identity {}", cloud.auth_url());
 
     let step = Instant::now();
     let (result, outcome) = suite::run(&cloud.os_env());
     timings.record("integration suite against the real cloud", step);
+
+    let step = Instant::now();
+    let browser = browser::run(&cloud.clouds_yaml(), run_dir);
+    timings.record("dashboard browser test against the real cloud", step);
 
     let step = Instant::now();
     let stopped = cloud.stop();
@@ -199,13 +231,14 @@ fn real_cloud_suite(
         counts.failed,
         outcome.skipped.len()
     );
-    result?;
-    stopped?;
-    Ok(format!(
-        "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {} ran and passed, {} skipped",
-        outcome.ran_and_passed(),
-        outcome.skipped.len()
-    ))
+    let suite = result.and(stopped).map(|()| {
+        format!(
+            "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {} ran and passed, {} skipped",
+            outcome.ran_and_passed(),
+            outcome.skipped.len()
+        )
+    });
+    RealCloudOutcome { suite, browser }
 }
 
 /// A new `run-<seconds>-<pid>` directory; older runs are removed first.

@@ -1,12 +1,14 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
 //! - `demo`: boot a server through the whole stack against an in-process mock cloud.
+//! - `dashboard`: the web dashboard against an in-process mock cloud.
 //! - `test`: everything CI runs (formatting, lints, unit, doc and integration tests).
 //! - `integration [--cloud NAME]`: the `tests/` suite against the mock-cloud binary,
 //!   or against any cloud from `clouds.yaml`.
 
 mod bench;
 mod conformance;
+mod dashboard;
 mod demo;
 mod fuzz;
 mod integration;
@@ -22,6 +24,8 @@ usage: cargo xtask <command>
 
 commands:
   demo                      boot a server through every layer against an embedded mock cloud
+  dashboard [--port N] [--servers N]
+                            the web dashboard against an embedded mock cloud; prints the URL
   test [--no-lint]          fmt + clippy + all tests + the integration suite against mock-cloud
   integration [--cloud NAME]
                             run the tests/ suite against the mock-cloud binary (default)
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "demo" => demo::run(rest),
+        "dashboard" => dashboard::run(rest),
         "test" => test::run(rest),
         "integration" => integration::run(rest),
         "bench" => bench::run(rest),
