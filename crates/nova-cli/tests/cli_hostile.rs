@@ -251,3 +251,62 @@ async fn class9_malformed_block_devices_and_hints_are_refused_unsent() {
         .collect();
     assert!(posts.is_empty(), "sent: {posts:?}");
 }
+
+// Class 4: `/dev/zero` and oversized files are refused before reading; class 5: `--insecure`
+// warns on stderr every time unless silenced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn class4_and_5_devices_refused_and_insecure_warns() {
+    let (auth, seen) = hostile();
+    let dir = std::env::temp_dir().join(format!("cli-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let big = dir.join("big-user-data");
+    std::fs::write(&big, vec![b'x'; 2 * 1024 * 1024]).expect("write");
+    let big = big.to_string_lossy().into_owned();
+    for (file, why) in [
+        ("/dev/zero", "not a regular file"),
+        (big.as_str(), "larger than the limit"),
+    ] {
+        let out = nova(
+            &auth,
+            &[
+                "boot",
+                "--flavor",
+                "1",
+                "--boot-volume",
+                "vol-1",
+                "--user-data",
+                file,
+                "x",
+            ],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(2), "{file}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(why), "{}", text(&out.stderr));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|r| r.starts_with("POST /compute")),
+        "nothing was created"
+    );
+
+    let warned = nova(&auth, &["--insecure", "list", "-f", "value"]).await;
+    assert!(
+        text(&warned.stderr).contains("verification is disabled"),
+        "{}",
+        text(&warned.stderr)
+    );
+    let silenced = nova(
+        &auth,
+        &["--insecure", "--no-insecure-warning", "list", "-f", "value"],
+    )
+    .await;
+    assert!(
+        !text(&silenced.stderr).contains("verification is disabled"),
+        "{}",
+        text(&silenced.stderr)
+    );
+}
