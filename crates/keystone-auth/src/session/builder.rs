@@ -288,7 +288,7 @@ impl SessionBuilder {
     }
 }
 
-fn read(path: &PathBuf) -> Result<Vec<u8>> {
+fn read(path: &std::path::Path) -> Result<Vec<u8>> {
     crate::local_file::read_bounded(path, MAX_TLS_FILE)
 }
 
