@@ -20,6 +20,7 @@ mod errors;
 mod fault_matrix;
 mod flavor_admin;
 mod flavors;
+mod hostile_server;
 mod hypervisors;
 mod instance_actions;
 mod keypairs;

@@ -26,6 +26,7 @@
 //! ```
 
 mod counting;
+pub mod hostile;
 mod mock_control;
 mod picks;
 mod resources;

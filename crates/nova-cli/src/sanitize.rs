@@ -170,7 +170,7 @@ mod tests {
         );
         for format in [Format::Table, Format::Value, Format::Json, Format::Yaml] {
             let text = render(&out, format, true);
-            assert!(!text.chars().any(|c| is_unsafe(c)), "{format:?}: {text:?}");
+            assert!(!text.chars().any(is_unsafe), "{format:?}: {text:?}");
         }
         let value = render(&out, Format::Value, true);
         assert_eq!(value.lines().count(), 1, "{value}");

@@ -76,11 +76,27 @@ where
     Fut: Future<Output = Result<ApiResponse<Page<T>>>> + Send,
     M: Fn(&T) -> Option<String> + Send + 'static,
 {
+    all_pages_within(paging, max_pages())
+}
+
+/// [`all_pages`] with its own page bound: past `max_pages` requests the stream ends with
+/// [`nova_core::Error::TooManyPages`].
+pub(crate) fn all_pages_within<T, K, F, Fut, M>(
+    paging: Paging<T, K, F, M>,
+    max_pages: usize,
+) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    K: Eq + Hash + Send + 'static,
+    F: Fn(String) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<ApiResponse<Page<T>>>> + Send,
+    M: Fn(&T) -> Option<String> + Send + 'static,
+{
     let state = State {
         next: Some(paging.first.clone()),
         paging,
         pages: 0,
-        max_pages: max_pages(),
+        max_pages: max_pages.max(1),
         buffer: VecDeque::new(),
         seen_keys: HashSet::new(),
         seen_pages: HashSet::new(),
@@ -154,7 +170,7 @@ pub(crate) fn all_servers(
     conn: Connection,
     query: ServerQuery,
 ) -> nova_core::compute::ServerStream {
-    servers_stream(conn, query, false)
+    servers_stream(conn, query, false, max_pages())
 }
 
 /// Like [`all_servers`], in memory bounded by one page: a server is checked for repeats
@@ -164,27 +180,40 @@ pub(crate) fn bounded_servers(
     conn: Connection,
     query: ServerQuery,
 ) -> nova_core::compute::ServerStream {
-    servers_stream(conn, query, true)
+    servers_stream(conn, query, true, max_pages())
+}
+
+/// [`bounded_servers`] with its own page bound.
+pub(crate) fn bounded_servers_within(
+    conn: Connection,
+    query: ServerQuery,
+    max_pages: usize,
+) -> nova_core::compute::ServerStream {
+    servers_stream(conn, query, true, max_pages)
 }
 
 fn servers_stream(
     conn: Connection,
     query: ServerQuery,
     bounded: bool,
+    max_pages: usize,
 ) -> nova_core::compute::ServerStream {
-    all_pages(Paging {
-        first: crate::servers::list_path(&query),
-        collection: "servers/detail",
-        fetch: move |path: String| {
-            let conn = conn.clone();
-            async move { fetch_page(&conn, &path).await }
+    all_pages_within(
+        Paging {
+            first: crate::servers::list_path(&query),
+            collection: "servers/detail",
+            fetch: move |path: String| {
+                let conn = conn.clone();
+                async move { fetch_page(&conn, &path).await }
+            },
+            key: |server: &Server| server.id.clone(),
+            fallback: move |last: &Server| {
+                Some(crate::servers::list_path(
+                    &query.clone().marker(last.id.clone()),
+                ))
+            },
+            bounded,
         },
-        key: |server: &Server| server.id.clone(),
-        fallback: move |last: &Server| {
-            Some(crate::servers::list_path(
-                &query.clone().marker(last.id.clone()),
-            ))
-        },
-        bounded,
-    })
+        max_pages,
+    )
 }

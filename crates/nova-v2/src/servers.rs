@@ -150,6 +150,20 @@ impl ServerManager {
         bounded_servers(self.conn.clone(), query)
     }
 
+    /// [`ServerManager::stream`] that ends with [`Error::TooManyPages`] after `max_pages`
+    /// page requests, instead of the process-wide bound
+    /// ([`set_max_pages`](crate::set_max_pages), default [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES)).
+    pub fn stream_within(
+        &self,
+        query: ServerQuery,
+        max_pages: usize,
+    ) -> nova_core::compute::ServerStream {
+        if let Err(e) = check_fields(&self.conn, &query.field_gates()) {
+            return Box::pin(futures::stream::once(async move { Err(e) }));
+        }
+        crate::pagination::bounded_servers_within(self.conn.clone(), query, max_pages)
+    }
+
     /// `POST` (merge) or, with `replace`, `PUT` `/servers/{id}/metadata`.
     async fn write_metadata(
         &self,

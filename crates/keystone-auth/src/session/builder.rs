@@ -1,7 +1,7 @@
 //! [`SessionBuilder`]: timeouts, TLS, retries, identification and test hooks.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::HeaderValue;
@@ -14,6 +14,7 @@ use crate::session::Session;
 use crate::session::auth_state::AuthState;
 use crate::session::retry::RetryPolicy;
 use crate::session::timings::Timings;
+use crate::session::tls::{TlsInputs, TlsSetupError, client_config};
 use crate::session::wire::HttpCore;
 
 /// The default re-authentication margin (keystoneauth's `STALE_TOKEN_DURATION`).
@@ -183,6 +184,34 @@ impl SessionBuilder {
         self
     }
 
+    /// The setup error for a TLS configuration rustls refused, naming the file.
+    fn tls_setup_error(&self, error: TlsSetupError) -> Error {
+        let ca = || {
+            self.ca_file
+                .as_ref()
+                .map_or_else(String::new, |p| p.display().to_string())
+        };
+        let client = || {
+            self.client_cert
+                .as_ref()
+                .map_or_else(String::new, |(c, k)| {
+                    format!("client certificate {} and key {}", c.display(), k.display())
+                })
+        };
+        let reason = match error {
+            TlsSetupError::NoCaCertificate => format!("{} holds no PEM certificate", ca()),
+            TlsSetupError::MissingClientIdentity => {
+                format!("{} hold no PEM certificate or no PEM private key", client())
+            }
+            TlsSetupError::BadClientIdentity(e) => format!("{} are not usable: {e}", client()),
+            TlsSetupError::Rustls(e) => format!("TLS could not be set up: {e}"),
+        };
+        Error::ClientSetup {
+            reason,
+            source: None,
+        }
+    }
+
     /// The `User-Agent` value.
     fn user_agent(&self) -> String {
         let ours = format!("keystone-auth/{}", env!("CARGO_PKG_VERSION"));
@@ -195,7 +224,6 @@ impl SessionBuilder {
 
     /// Builds the session (reads the TLS files now).
     pub fn build(self) -> Result<Session> {
-        install_crypto_provider();
         let user_agent = HeaderValue::from_str(&self.user_agent()).map_err(|_| {
             Error::InvalidRequest("the application name is not a valid header value".into())
         })?;
@@ -213,44 +241,22 @@ impl SessionBuilder {
                  impersonate the cloud and read the credentials and token"
             );
         }
-        let mut client = reqwest::Client::builder()
+        let mut inputs = TlsInputs {
+            insecure: self.insecure,
+            ..TlsInputs::default()
+        };
+        if let Some(path) = &self.ca_file {
+            inputs.ca_pem = Some(read(path)?);
+        }
+        if let Some((cert, key)) = &self.client_cert {
+            inputs.client = Some((read(cert)?, read(key)?));
+        }
+        let tls = client_config(&inputs).map_err(|e| self.tls_setup_error(e))?;
+        let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
-            .tls_danger_accept_invalid_certs(self.insecure);
-        if let Some(path) = &self.ca_file {
-            let pem = read(path)?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| {
-                Error::ClientSetup {
-                    reason: format!("{} holds no usable PEM certificate", path.display()),
-                    source: Some(source),
-                }
-            })?;
-            if certs.is_empty() {
-                return Err(Error::ClientSetup {
-                    reason: format!("{} holds no PEM certificate", path.display()),
-                    source: None,
-                });
-            }
-            for cert in certs {
-                client = client.add_root_certificate(cert);
-            }
-        }
-        if let Some((cert, key)) = &self.client_cert {
-            let mut pem = read(cert)?;
-            pem.push(b'\n');
-            pem.extend(read(key)?);
-            let identity =
-                reqwest::Identity::from_pem(&pem).map_err(|source| Error::ClientSetup {
-                    reason: format!(
-                        "client certificate {} and key {} are not usable PEM",
-                        cert.display(),
-                        key.display()
-                    ),
-                    source: Some(source),
-                })?;
-            client = client.identity(identity);
-        }
+            .tls_backend_preconfigured(tls);
         let client = client.build().map_err(|source| Error::ClientSetup {
             reason: "the HTTP client could not be built".into(),
             source: Some(source),
@@ -282,17 +288,8 @@ impl SessionBuilder {
     }
 }
 
-fn read(path: &PathBuf) -> Result<Vec<u8>> {
+fn read(path: &std::path::Path) -> Result<Vec<u8>> {
     crate::local_file::read_bounded(path, MAX_TLS_FILE)
-}
-
-/// Installs rustls' ring provider as the process default, once; another
-/// provider already installed is fine.
-fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let _already_installed = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod request;
 mod response;
 pub(crate) mod retry;
 mod timings;
+mod tls;
 pub(crate) mod wire;
 
 use std::fmt;

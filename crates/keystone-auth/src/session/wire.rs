@@ -286,6 +286,18 @@ fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Erro
 }
 
 /// The TLS failure somewhere in `error`'s chain of causes, classified.
+/// The rustls error inside `error`, through any number of nested I/O errors.
+fn rustls_in_io(error: &std::io::Error) -> Option<&rustls::Error> {
+    let mut inner = error.get_ref()?;
+    for _ in 0..8 {
+        if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        inner = inner.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
+    None
+}
+
 fn tls_failure(error: &(dyn std::error::Error + 'static)) -> Option<TlsFailure> {
     use rustls::CertificateError as C;
     let mut node = Some(error);
@@ -293,12 +305,18 @@ fn tls_failure(error: &(dyn std::error::Error + 'static)) -> Option<TlsFailure> 
         let found = current.downcast_ref::<rustls::Error>().or_else(|| {
             current
                 .downcast_ref::<std::io::Error>()
-                .and_then(std::io::Error::get_ref)
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .and_then(rustls_in_io)
         });
         if let Some(tls) = found {
             return Some(match tls {
                 rustls::Error::InvalidCertificate(C::UnknownIssuer) => TlsFailure::UnknownIssuer,
+                // A self-signed CA certificate presented as the server's own and not in the
+                // trust store (the usual `openssl req -x509` setup without `--os-cacert`).
+                rustls::Error::InvalidCertificate(C::Other(other))
+                    if format!("{other:?}").contains("CaUsedAsEndEntity") =>
+                {
+                    TlsFailure::UnknownIssuer
+                }
                 rustls::Error::InvalidCertificate(
                     C::Expired
                     | C::ExpiredContext { .. }
