@@ -172,7 +172,7 @@ impl AccessInfo {
 
     /// Parses a Keystone v3 token response body (`{"token": {...}}`) that
     /// `url` answered, with `token` from its `X-Subject-Token` header.
-    /// Any input gives a value or [`Error::InvalidTokenResponse`], never a
+    /// Any input gives a value or [`Error::InvalidTokenResponse`](crate::Error::InvalidTokenResponse), never a
     /// panic.
     ///
     /// ```

@@ -202,6 +202,70 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A local file is larger than the limit for its use.
+    /// No request was sent.
+    #[error("{path} is larger than the limit of {limit} bytes")]
+    FileTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
+    /// A local file is not a regular file (a device such as `/dev/zero`, a FIFO, a
+    /// directory), so it is not read.
+    /// No request was sent.
+    #[error("{path} is not a regular file")]
+    NotARegularFile {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// A request with a body was redirected to another origin; the body is not sent
+    /// there (it may hold `adminPass`, user data or credentials).
+    /// The request reached the first server.
+    #[error(
+        "{method} {url}: refused to re-send the request body from {from} to another origin {to} \
+         named by a {status} redirect"
+    )]
+    CrossOriginBodyRedirect {
+        /// The method.
+        method: Method,
+        /// The URL that answered the redirect.
+        url: Box<Url>,
+        /// The redirect status.
+        status: StatusCode,
+        /// The origin the body was sent to.
+        from: String,
+        /// The origin the redirect named.
+        to: String,
+    },
+
+    /// Keystone issued a token that had already expired when it arrived (its
+    /// `expires_at` is not after its `issued_at`, or is in the past).
+    /// The request reached the server.
+    #[error("the token from {url} had already expired on arrival (expires_at {expires_at})")]
+    TokenExpiredOnArrival {
+        /// The token URL.
+        url: Box<Url>,
+        /// The token's `expires_at`.
+        expires_at: String,
+    },
+
+    /// The TLS handshake with the server failed; the request was not sent.
+    #[error("TLS with {url} failed: {kind}")]
+    Tls {
+        /// The method.
+        method: Method,
+        /// The URL.
+        url: Box<Url>,
+        /// What failed.
+        kind: TlsFailure,
+        /// The underlying failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
     /// A clouds.yaml or secure.yaml file is not valid YAML of the expected shape.
     /// No request was sent.
     #[error("could not parse {path}")]
@@ -265,6 +329,8 @@ impl Error {
             | Self::BadRedirect { .. }
             | Self::RedirectRefused { .. }
             | Self::InvalidTokenResponse { .. }
+            | Self::CrossOriginBodyRedirect { .. }
+            | Self::TokenExpiredOnArrival { .. }
             | Self::Decode { .. } => true,
             Self::Connect { .. }
             | Self::AuthenticationFailed { .. }
@@ -274,6 +340,9 @@ impl Error {
             | Self::InvalidAuth(_)
             | Self::Config(_)
             | Self::ReadFile { .. }
+            | Self::FileTooLarge { .. }
+            | Self::NotARegularFile { .. }
+            | Self::Tls { .. }
             | Self::ParseConfigFile { .. }
             | Self::ClientSetup { .. } => false,
         }
@@ -292,6 +361,36 @@ impl Error {
             url: url.into(),
             reason: reason.to_string(),
         }
+    }
+}
+
+/// Why a TLS handshake failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsFailure {
+    /// The server's certificate is not signed by a trusted CA (`--os-cacert` names one).
+    UnknownIssuer,
+    /// The server's certificate has expired (or is not valid yet).
+    Expired,
+    /// The server's certificate is not valid for the host name in the URL.
+    HostnameMismatch,
+    /// Another certificate problem (revoked, bad signature, wrong usage, ...).
+    BadCertificate,
+    /// The handshake itself failed (no common protocol or cipher, not TLS at all, ...).
+    Handshake,
+}
+
+impl fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnknownIssuer => {
+                "the server certificate's issuer is not trusted (unknown issuer)"
+            }
+            Self::Expired => "the server certificate has expired or is not yet valid",
+            Self::HostnameMismatch => "the server certificate is not valid for this host name",
+            Self::BadCertificate => "the server certificate is invalid",
+            Self::Handshake => "the TLS handshake failed",
+        })
     }
 }
 

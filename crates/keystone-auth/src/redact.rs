@@ -1,5 +1,19 @@
 //! Making requests and responses safe to log: tokens become
-//! `{SHA256}<hex digest>`, passwords and secrets in JSON bodies become `***`.
+//! `{SHA256}<hex digest>`, passwords and secrets in JSON bodies become `***`,
+//! and every secret the process holds is masked by value wherever it occurs.
+//!
+//! Masking by key only protects the places a secret is expected. A server can
+//! echo a password in an error message, put a token in a `Set-Cookie` header
+//! or a URL can carry `user:password@`: so every secret a session handles
+//! (passwords, tokens, application-credential secrets, `adminPass`, URL
+//! userinfo, and whatever a plugin registers with [`register_secret`]) is kept
+//! in one process-wide list, and [`redact`] replaces each of those values with
+//! [`MASK`] in any text. Logs, curl lines, header values and error messages
+//! pass through it. Values shorter than [`MIN_SECRET_LEN`] are not registered
+//! (masking them would garble every text).
+
+use std::borrow::Cow;
+use std::sync::RwLock;
 
 use http::{HeaderMap, HeaderName, Method};
 use serde_json::Value;
@@ -38,6 +52,123 @@ const SECRET_KEYS: &[&str] = &[
     "client_secret",
 ];
 
+/// The shortest value [`register_secret`] remembers.
+pub const MIN_SECRET_LEN: usize = 4;
+
+/// How many secrets are remembered; the oldest are forgotten first (a long
+/// running process renews its token many times).
+const MAX_SECRETS: usize = 512;
+
+/// The secrets known to this process, longest first.
+static SECRETS: RwLock<Vec<Box<str>>> = RwLock::new(Vec::new());
+
+/// Remembers `value` as a secret: from now on [`redact`] masks it wherever
+/// it occurs. Plugins call this for what they send (passcodes, receipts,
+/// client secrets); the session registers passwords, secrets and tokens of
+/// its requests and responses, and URL userinfo, itself.
+pub fn register_secret(value: &str) {
+    let mut forms = vec![value.to_owned()];
+    // The form it takes inside a JSON string, and percent-decoded.
+    if let Ok(quoted) = serde_json::to_string(value) {
+        forms.push(quoted[1..quoted.len() - 1].to_owned());
+    }
+    if let Ok(decoded) = percent_encoding::percent_decode_str(value).decode_utf8() {
+        forms.push(decoded.into_owned());
+    }
+    let mut secrets = SECRETS.write().unwrap_or_else(|p| p.into_inner());
+    for form in forms {
+        if form.chars().count() < MIN_SECRET_LEN || secrets.iter().any(|s| **s == *form) {
+            continue;
+        }
+        if secrets.len() >= MAX_SECRETS {
+            secrets.remove(0);
+        }
+        secrets.push(form.into_boxed_str());
+    }
+    // Longest first, so a secret containing another is masked whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// Registers the secret values of a JSON request body: string values under
+/// the secret keys (`password`, `secret`, `adminPass`, `passcode`, ...) and
+/// the `id` of a `token` object.
+pub fn register_json_secrets(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+                    match child {
+                        Value::String(s) => register_secret(s),
+                        Value::Object(inner) => {
+                            if let Some(Value::String(id)) = inner.get("id") {
+                                register_secret(id);
+                            }
+                            register_json_secrets(child);
+                        }
+                        other => register_json_secrets(other),
+                    }
+                } else {
+                    register_json_secrets(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(register_json_secrets),
+        _ => {}
+    }
+}
+
+/// Registers the secrets of a request body when it is JSON that may hold
+/// some (a cheap look for the key names first).
+pub fn register_body_secrets(body: &[u8]) {
+    const HINTS: [&[u8]; 4] = [b"pass", b"secret", b"token", b"private_key"];
+    let has_hint = HINTS.iter().any(|hint| {
+        body.windows(hint.len())
+            .any(|w| w.eq_ignore_ascii_case(hint))
+    });
+    if has_hint && let Ok(value) = serde_json::from_slice::<Value>(body) {
+        register_json_secrets(&value);
+    }
+}
+
+/// Registers the password of `url`'s userinfo (`http://user:password@host`).
+pub fn register_url_secrets(url: &Url) {
+    if let Some(password) = url.password() {
+        register_secret(password);
+    }
+}
+
+/// `text` with every registered secret replaced by [`MASK`].
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let secrets = SECRETS.read().unwrap_or_else(|p| p.into_inner());
+    let mut out = Cow::Borrowed(text);
+    for secret in secrets.iter() {
+        if out.contains(&**secret) {
+            out = Cow::Owned(out.replace(&**secret, MASK));
+        }
+    }
+    out
+}
+
+/// `bytes` with every registered secret masked, when they are UTF-8 text
+/// holding one; `None` when there is nothing to mask.
+pub fn redact_bytes(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    match redact(text) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(masked) => Some(masked),
+    }
+}
+
+/// `url` as text with its userinfo password masked and registered secrets
+/// masked.
+pub fn url_for_log(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some(MASK));
+    }
+    redact(shown.as_str()).into_owned()
+}
+
 /// `{SHA256}<hex>` of a token, as keystoneauth logs it.
 pub fn hash_token(token: &str) -> String {
     format!(
@@ -57,7 +188,7 @@ pub fn header_value_for_log(name: &HeaderName, value: &http::HeaderValue) -> Str
     if is_token_header(name) {
         hash_token(&text)
     } else {
-        text.into_owned()
+        redact(&text).into_owned()
     }
 }
 
@@ -103,7 +234,7 @@ pub fn body_for_log(body: &[u8]) -> String {
     match serde_json::from_slice::<Value>(body) {
         Ok(mut value) => {
             mask_json(&mut value);
-            let text = value.to_string();
+            let text = redact(&value.to_string()).into_owned();
             if text.len() > MAX_LOGGED_BODY {
                 let mut end = MAX_LOGGED_BODY;
                 while !text.is_char_boundary(end) {
@@ -120,7 +251,7 @@ pub fn body_for_log(body: &[u8]) -> String {
 
 /// A curl-like command line for a request, with secrets masked.
 pub fn curl_line(method: &Method, url: &Url, headers: &HeaderMap, body: Option<&[u8]>) -> String {
-    let mut line = format!("curl -g -i -X {method} {url}");
+    let mut line = format!("curl -g -i -X {method} {}", url_for_log(url));
     for (name, value) in headers {
         line.push_str(&format!(
             " -H \"{}: {}\"",
@@ -199,6 +330,33 @@ mod tests {
             body_for_log(b"password=x"),
             "<10 bytes of non-JSON body omitted>"
         );
+    }
+
+    #[test]
+    fn registered_secrets_are_masked_by_value_anywhere() {
+        register_secret("echoed-pw-91");
+        register_secret("ab");
+        let text = "Invalid password echoed-pw-91 for user ab";
+        assert_eq!(redact(text), "Invalid password *** for user ab");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "set-cookie",
+            HeaderValue::from_static("session=echoed-pw-91; Path=/"),
+        );
+        assert!(!headers_for_log(&headers).contains("echoed-pw-91"));
+        let body = br#"{"error": {"message": "echoed-pw-91 is wrong"}}"#;
+        assert!(!body_for_log(body).contains("echoed-pw-91"));
+        assert_eq!(redact_bytes(b"nothing here"), None);
+    }
+
+    #[test]
+    fn body_and_url_secrets_are_registered() {
+        register_body_secrets(br#"{"server": {"adminPass": "adm1n-value-7"}}"#);
+        let url = Url::parse("http://user:url-pw-3%21@h/v3").unwrap();
+        register_url_secrets(&url);
+        assert_eq!(redact("adm1n-value-7 url-pw-3!"), "*** ***");
+        let line = curl_line(&Method::GET, &url, &HeaderMap::new(), None);
+        assert!(!line.contains("url-pw-3"), "{line}");
     }
 
     #[test]

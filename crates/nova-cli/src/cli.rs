@@ -155,12 +155,16 @@ pub struct GlobalArgs {
         default_value = "latest"
     )]
     pub os_compute_api_version: String,
-    /// Timeout for each HTTP request, in seconds.
-    #[arg(long, global = true, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-    /// Extra attempts after a connection failure.
-    #[arg(long, global = true, value_name = "N", default_value_t = 0)]
+    /// Deadline for each HTTP request, in seconds, with its retries and the waits between
+    /// them (`Retry-After` included); novaclient's default of 600.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 600.0)]
+    pub timeout: f64,
+    /// Extra attempts after a connection failure (the README's Reliability rules).
+    #[arg(long, global = true, value_name = "N", default_value_t = 3)]
     pub connect_retries: u32,
+    /// Do not print the warning `--insecure` / `OS_INSECURE` otherwise prints every time.
+    #[arg(long, global = true, env = "NOVA_NO_INSECURE_WARNING")]
+    pub no_insecure_warning: bool,
     /// Print each HTTP request as a curl command and each response (secrets masked) on stderr.
     #[arg(long, global = true)]
     pub debug: bool,
@@ -299,6 +303,10 @@ pub enum Command {
         /// Length in lines to tail.
         #[arg(long)]
         length: Option<u32>,
+        /// Print the console bytes as they are, control characters included (by default
+        /// they are shown escaped when stdout is a terminal).
+        #[arg(long)]
+        raw: bool,
     },
     /// Set or delete metadata on a server.
     Meta {

@@ -26,12 +26,18 @@ pub fn session(config: &CloudConfig, g: &GlobalArgs) -> CliResult<Session> {
         .app_version(env!("CARGO_PKG_VERSION"))
         .collect_timings(g.timings)
         .retry_policy(RetryPolicy::default().connect_retries(g.connect_retries));
-    if let Some(seconds) = g.timeout {
-        let timeout = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| CliError::usage(format!("invalid --timeout {seconds}")))?;
-        builder = builder.timeout(timeout);
+    let seconds = g.timeout;
+    let timeout = Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| CliError::usage(format!("invalid --timeout {seconds}")))?;
+    builder = builder.timeout(timeout);
+    if config.insecure == Some(true) && !g.no_insecure_warning {
+        eprintln!(
+            "WARNING: TLS certificate verification is disabled (--insecure / OS_INSECURE): \
+             any server can impersonate the cloud and read the credentials and token. \
+             --no-insecure-warning silences this."
+        );
     }
     Ok(builder.build()?)
 }

@@ -146,11 +146,14 @@ fn keystone_kind(error: &keystone_auth::Error) -> (ErrorKind, &'static str) {
         }
         K::Http(_) => (ErrorKind::Api, "ClientException"),
         K::Connect { .. } => (ErrorKind::Config, "ConnectionRefused"),
+        K::Tls { .. } => (ErrorKind::Config, "SSLError"),
         K::Timeout { .. } => (ErrorKind::Api, "Timeout"),
         K::EndpointNotFound { .. } => (ErrorKind::Config, "EndpointNotFound"),
         K::InvalidAuth(_)
         | K::Config(_)
         | K::ReadFile { .. }
+        | K::FileTooLarge { .. }
+        | K::NotARegularFile { .. }
         | K::ParseConfigFile { .. }
         | K::ClientSetup { .. }
         | K::InvalidUrl { .. } => (ErrorKind::Config, "ConfigError"),

@@ -3,7 +3,7 @@
 //! `{SHA256}<digest>` and passwords and secrets masked; nothing else is installed without
 //! `--debug`, so a normal run pays nothing for logging.
 
-use std::io::IsTerminal;
+use std::io::Write;
 
 use tracing_subscriber::EnvFilter;
 
@@ -15,9 +15,25 @@ pub const DEBUG_FILTER: &str = "keystone_auth=trace,nova_core=debug,nova_v2=debu
 pub fn init_debug() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(DEBUG_FILTER))
-        .with_writer(std::io::stderr)
+        .with_writer(|| SanitizedStderr)
         .with_target(true)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_ansi(false)
         .without_time()
         .try_init();
+}
+
+/// stderr through [`crate::sanitize::for_stderr`]: secrets masked by value and control
+/// characters escaped in every log line (tracing writes one event per `write`).
+struct SanitizedStderr;
+
+impl Write for SanitizedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = crate::sanitize::for_stderr(&String::from_utf8_lossy(buf));
+        std::io::stderr().lock().write_all(text.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

@@ -1,6 +1,10 @@
 //! `nova`: the OpenStack Compute command-line client, built on keystone-auth, nova-core and
 //! nova-v2. See `nova --help` (exit codes at the end) and the crate README.
 
+// The doc comments of the command-line types are clap's `--help` texts, written in
+// novaclient's `<ARG>` notation for the user's terminal, not rustdoc HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod cli;
 mod commands;
 mod config;
@@ -11,10 +15,11 @@ mod output;
 mod password_crypto;
 mod progress;
 mod resolve;
+mod sanitize;
 mod timings;
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
@@ -60,19 +65,23 @@ fn main() -> ExitCode {
     let result = runtime.block_on(execute(cli.global, cli.command, &mut session));
     let code = match result {
         Ok(output) => {
-            let text = output.render(format);
+            let terminal = std::io::stdout().is_terminal();
+            let text = sanitize::render(&output, format, terminal);
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
             0
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", sanitize::for_stderr(&e.to_string()));
             e.exit_code()
         }
     };
     if let Some(session) = session.filter(|_| want_timings) {
-        eprint!("{}", timings::render(&session.timings()));
+        eprint!(
+            "{}",
+            sanitize::for_stderr(&timings::render(&session.timings()))
+        );
     }
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -26,6 +26,8 @@ pub enum Output {
     },
     /// Plain text (`nova console-log`).
     Text(String),
+    /// Text printed byte for byte, control characters included (`console-log --raw`).
+    Raw(String),
     /// Nothing.
     Nothing,
 }
@@ -60,7 +62,7 @@ impl Output {
     pub fn render(&self, format: Format) -> String {
         match (self, format) {
             (Output::Nothing, _) => String::new(),
-            (Output::Text(t), _) => ensure_newline(t.clone()),
+            (Output::Text(t) | Output::Raw(t), _) => ensure_newline(t.clone()),
             (Output::List { columns, rows }, Format::Table) => {
                 let cells: Vec<Vec<String>> =
                     rows.iter().map(|r| r.iter().map(cell).collect()).collect();

@@ -309,6 +309,30 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A create was answered with success but its body could not be decoded: the resource
+    /// may exist. Re-running the create blindly could make a second one; look it up first.
+    /// The request reached the server and took effect.
+    #[error(
+        "the {resource} may have been created: the server answered success but the response \
+         could not be decoded (request id {}); check before creating it again",
+        request_id.as_deref().unwrap_or("none")
+    )]
+    MayHaveBeenCreated {
+        /// What was being created (`"server"`).
+        resource: &'static str,
+        /// The response's request id.
+        request_id: Option<String>,
+        /// The decode error.
+        #[source]
+        source: Box<Error>,
+    },
+    /// A listing kept linking to more pages than the page bound allows (a server that
+    /// invents pages forever). Only GETs were sent.
+    #[error("stopped listing after {limit} pages: the server kept linking to another page")]
+    TooManyPages {
+        /// The page bound.
+        limit: usize,
+    },
     /// The server answered with a different microversion than the one sent (see
     /// [`MismatchPolicy`](crate::MismatchPolicy)). The request reached the server and took
     /// effect.
@@ -422,7 +446,9 @@ impl Error {
     /// The server's request id, when there was a response.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::MayHaveBeenCreated { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => self.fault().and_then(|f| f.request_id.as_deref()),
         }
     }

@@ -24,11 +24,20 @@ impl Transport for keystone_auth::Adapter {
             body,
         } = request;
         match keystone_auth::Adapter::send(self, method.clone(), &path, headers, body).await {
-            Ok(response) => Ok(HttpResponse {
-                status: response.status,
-                headers: response.headers,
-                body: response.body,
-            }),
+            Ok(response) => {
+                // An error body may echo a secret of this session (a password, the token):
+                // mask it by value before it becomes an error message.
+                let body = match response.status.is_success() {
+                    true => response.body,
+                    false => keystone_auth::redact::redact_bytes(&response.body)
+                        .map_or(response.body, bytes::Bytes::from),
+                };
+                Ok(HttpResponse {
+                    status: response.status,
+                    headers: response.headers,
+                    body,
+                })
+            }
             Err(e) => Err(transport_error(format!("{method} {path}"), e)),
         }
     }

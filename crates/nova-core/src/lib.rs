@@ -4,7 +4,9 @@
 //! documents and negotiation, the major-version client [`Registry`] behind
 //! [`Client::new`] / [`Client::negotiate`], the compute traits ([`compute`]), the resource
 //! types ([`types`]) and one [`Error`] enum. Requests go out through the [`Transport`] trait;
-//! the `keystone` feature (on by default) implements it for `keystone_auth::Adapter`.
+//! the `keystone` feature (off by default, so this crate pulls in no HTTP stack, no
+//! reqwest and no tokio) implements it for `keystone_auth::Adapter`. Applications turn it
+//! on; `cargo xtask test` checks the dependency tree without it.
 //!
 //! ```
 //! use nova_core::{MicroVersion, Requested, VersionRange, VersionReq, negotiate};

@@ -72,6 +72,7 @@ pub use instance_actions::InstanceActionManager;
 pub use keypairs::KeypairManager;
 pub use limits::{AvailabilityZoneManager, LimitsManager};
 pub use migrations::MigrationManager;
+pub use pagination::{DEFAULT_MAX_PAGES, max_pages, set_max_pages};
 pub use quotas::{QuotaClassManager, QuotaManager};
 pub use registration::{REGISTRATION, register};
 pub use server_diagnostics::ServerDiagnosticsManager;
@@ -84,8 +85,10 @@ pub use services::ServiceManager;
 pub use usage::UsageManager;
 pub use usage_audit::InstanceUsageAuditLogManager;
 pub use user_keypairs::UserKeypairManager;
+#[cfg(feature = "tokio")]
+pub use wait::TokioClock;
 pub use wait::{
-    Clock, ProgressCallback, ServerWaitExt, TokioClock, VirtualClock, WaitOptions, WaitProgress,
+    Clock, ProgressCallback, ServerWaitExt, VirtualClock, WaitOptions, WaitProgress,
     wait_for_delete, wait_for_status,
 };
 

@@ -4,6 +4,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::stream::{self, BoxStream, StreamExt};
 use nova_core::types::{Page, Server, ServerQuery};
@@ -31,8 +32,28 @@ pub(crate) struct Paging<T, K, F, M> {
     pub bounded: bool,
 }
 
+/// The default page bound of every link-following listing: far more than any real cloud
+/// needs (10,000 pages of 1,000 servers), but a server inventing pages cannot keep a
+/// listing going forever.
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+static MAX_PAGES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_PAGES);
+
+/// Sets the page bound of the link-following listings started from now on (servers,
+/// migrations); past it the stream ends with [`nova_core::Error::TooManyPages`].
+pub fn set_max_pages(pages: usize) {
+    MAX_PAGES.store(pages.max(1), Ordering::Relaxed);
+}
+
+/// The current page bound (see [`set_max_pages`]).
+pub fn max_pages() -> usize {
+    MAX_PAGES.load(Ordering::Relaxed)
+}
+
 struct State<T, K, F, M> {
     paging: Paging<T, K, F, M>,
+    pages: usize,
+    max_pages: usize,
     next: Option<String>,
     buffer: VecDeque<T>,
     seen_keys: HashSet<K>,
@@ -58,6 +79,8 @@ where
     let state = State {
         next: Some(paging.first.clone()),
         paging,
+        pages: 0,
+        max_pages: max_pages(),
         buffer: VecDeque::new(),
         seen_keys: HashSet::new(),
         seen_pages: HashSet::new(),
@@ -72,6 +95,16 @@ where
                 return None;
             }
             let path = st.next.take()?;
+            if st.pages >= st.max_pages {
+                st.failed = true;
+                return Some((
+                    Err(nova_core::Error::TooManyPages {
+                        limit: st.max_pages,
+                    }),
+                    st,
+                ));
+            }
+            st.pages += 1;
             if !st.seen_pages.insert(path.clone()) {
                 tracing::warn!(path, "listing repeated a page request; stopping");
                 return None;

@@ -274,7 +274,15 @@ impl ServerApi for ServerManager {
         let resp = self
             .conn
             .post::<Value, CreateBody>("servers", &body)
-            .await?;
+            .await
+            .map_err(|e| match e {
+                Error::Decode { ref request_id, .. } => Error::MayHaveBeenCreated {
+                    resource: "server",
+                    request_id: request_id.clone(),
+                    source: Box::new(e),
+                },
+                other => other,
+            })?;
         Ok(resp.map(|b| match b {
             CreateBody::Server { server } => CreateServerResult::Server(server),
             CreateBody::Reservation { reservation_id } => {

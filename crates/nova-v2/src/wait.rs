@@ -24,12 +24,14 @@ pub trait Clock: Send + Sync + fmt::Debug {
     async fn sleep(&self, duration: Duration);
 }
 
-/// The real clock (tokio's timer).
+/// The real clock (tokio's timer; feature `tokio`, on by default).
+#[cfg(feature = "tokio")]
 #[derive(Debug, Clone)]
 pub struct TokioClock {
     start: tokio::time::Instant,
 }
 
+#[cfg(feature = "tokio")]
 impl Default for TokioClock {
     fn default() -> Self {
         Self {
@@ -38,6 +40,7 @@ impl Default for TokioClock {
     }
 }
 
+#[cfg(feature = "tokio")]
 #[async_trait]
 impl Clock for TokioClock {
     fn now(&self) -> Duration {
@@ -132,24 +135,33 @@ impl fmt::Debug for WaitOptions {
     }
 }
 
+/// Default options on tokio's clock (feature `tokio`, on by default).
+#[cfg(feature = "tokio")]
 impl Default for WaitOptions {
     fn default() -> Self {
+        Self::with_clock(Arc::new(TokioClock::default()))
+    }
+}
+
+impl WaitOptions {
+    /// Default options (10 minutes, 1 s to 10 s between polls, tokio's clock).
+    #[cfg(feature = "tokio")]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Default options (10 minutes, 1 s to 10 s between polls) on `clock`: the
+    /// constructor for programs built without the `tokio` feature.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
         Self {
             timeout: Duration::from_secs(600),
             initial_interval: Duration::from_secs(1),
             max_interval: Duration::from_secs(10),
             backoff_factor: 2,
-            clock: Arc::new(TokioClock::default()),
+            clock,
             progress: None,
             require_idle: true,
         }
-    }
-}
-
-impl WaitOptions {
-    /// Default options (10 minutes, 1 s to 10 s between polls, real clock).
-    pub fn new() -> Self {
-        Self::default()
     }
     /// Sets the timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {

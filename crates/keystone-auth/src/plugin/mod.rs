@@ -107,11 +107,34 @@ impl AuthContext<'_> {
             .ok_or_else(|| invalid("no X-Subject-Token header", None))?
             .to_str()
             .map_err(|_| invalid("X-Subject-Token is not text", None))?;
+        if token.trim().is_empty() {
+            return Err(invalid("X-Subject-Token is empty", None));
+        }
+        if !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "X-Subject-Token holds spaces or control characters; it is not a token",
+                None,
+            ));
+        }
         let token = SecretString::from(token.to_owned());
-        AccessInfo::from_token_response(token, &response.body).map_err(|e| match e {
-            TokenParseError::Json(source) => invalid("the body is not a token", Some(source)),
-            TokenParseError::Time(t) => invalid(&format!("unreadable expires_at {t:?}"), None),
-        })
+        let access =
+            AccessInfo::from_token_response(token, &response.body).map_err(|e| match e {
+                TokenParseError::Json(source) => invalid("the body is not a token", Some(source)),
+                TokenParseError::Time(t) => invalid(&format!("unreadable expires_at {t:?}"), None),
+            })?;
+        if let Some(expires) = access.expires_at {
+            let expired = match access.issued_at {
+                Some(issued) => expires <= issued,
+                None => expires <= self.now(),
+            };
+            if expired {
+                return Err(Error::TokenExpiredOnArrival {
+                    url: Box::new(url.clone()),
+                    expires_at: expires.to_rfc3339(),
+                });
+            }
+        }
+        Ok(access)
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use secrecy::ExposeSecret;
 use tracing::debug;
 
 use crate::access::AccessInfo;
@@ -21,6 +22,10 @@ struct Current {
     /// its lifetime (`expires_at - issued_at`), so a skewed local clock does
     /// not make every fresh token look stale. `None`: never.
     local_expiry: Option<DateTime<Utc>>,
+    /// The renewal margin for this token: the session's, but at most half the
+    /// token's lifetime, so a short-lived token is used rather than renewed on
+    /// every request.
+    margin: chrono::Duration,
 }
 
 /// The current token, its generation, and the lock that makes refreshes
@@ -114,7 +119,10 @@ impl AuthState {
             "authenticating"
         );
         let access = match plugin.authenticate(&AuthContext { core }).await {
-            Ok(access) => Arc::new(access),
+            Ok(access) => {
+                crate::redact::register_secret(access.token().expose_secret());
+                Arc::new(access)
+            }
             Err(error) => {
                 *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) =
                     Some(SharedFailure::of(&error));
@@ -122,7 +130,14 @@ impl AuthState {
                 return Err(error);
             }
         };
-        let local_expiry = local_expiry(&access, core.clock.now());
+        let received = core.clock.now();
+        let local_expiry = local_expiry(&access, received);
+        let session_margin =
+            chrono::Duration::from_std(self.margin).unwrap_or(chrono::Duration::MAX);
+        let margin = match local_expiry {
+            Some(expiry) => session_margin.min((expiry - received) / 2),
+            None => session_margin,
+        };
         let generation = {
             let mut g = self.generation.lock().unwrap_or_else(|p| p.into_inner());
             *g += 1;
@@ -133,6 +148,7 @@ impl AuthState {
             access: Arc::clone(&access),
             generation,
             local_expiry,
+            margin,
         });
         Ok((access, generation))
     }
@@ -150,10 +166,9 @@ impl AuthState {
             return None;
         }
         if let Some(expiry) = c.local_expiry {
-            let margin = chrono::Duration::from_std(self.margin).unwrap_or(chrono::Duration::MAX);
             let now = core.clock.now();
             if now
-                .checked_add_signed(margin)
+                .checked_add_signed(c.margin)
                 .is_none_or(|deadline| deadline >= expiry)
             {
                 return None;

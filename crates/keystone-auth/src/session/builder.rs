@@ -24,6 +24,10 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default idle-read timeout: the longest wait for the next bytes of a response.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest CA or client-certificate file read.
+pub const MAX_TLS_FILE: u64 = 1024 * 1024;
 
 /// Builds a [`Session`].
 #[derive(Debug)]
@@ -33,6 +37,7 @@ pub struct SessionBuilder {
     app_version: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
+    read_timeout: Duration,
     retry: RetryPolicy,
     reauth_margin: Duration,
     max_response_body: usize,
@@ -56,6 +61,7 @@ impl SessionBuilder {
             app_version: None,
             timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             retry: RetryPolicy::default(),
             reauth_margin: DEFAULT_REAUTH_MARGIN,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
@@ -83,7 +89,9 @@ impl SessionBuilder {
         self
     }
 
-    /// Whole-request timeout (connect, send, and read the body).
+    /// Whole-request deadline: connect, send, read the body, and every retry of the
+    /// request with the waits between them (a `Retry-After` longer than what is left is
+    /// not waited for). None by default; the connect and idle-read timeouts always apply.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -92,6 +100,12 @@ impl SessionBuilder {
     /// Connect timeout (default 30 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Idle-read timeout: the longest wait for the next bytes of a response (default 60 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -202,10 +216,8 @@ impl SessionBuilder {
         let mut client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
+            .read_timeout(self.read_timeout)
             .tls_danger_accept_invalid_certs(self.insecure);
-        if let Some(timeout) = self.timeout {
-            client = client.timeout(timeout);
-        }
         if let Some(path) = &self.ca_file {
             let pem = read(path)?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| {
@@ -250,6 +262,7 @@ impl SessionBuilder {
             max_body: self.max_response_body,
             retry: self.retry,
             max_redirects: self.max_redirects,
+            timeout: self.timeout,
             clock: self.clock,
             sleeper: self.sleeper,
             timings: self.collect_timings.then(Timings::default),
@@ -270,10 +283,7 @@ impl SessionBuilder {
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| Error::ReadFile {
-        path: path.clone(),
-        source,
-    })
+    crate::local_file::read_bounded(path, MAX_TLS_FILE)
 }
 
 /// Installs rustls' ring provider as the process default, once; another

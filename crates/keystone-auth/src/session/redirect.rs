@@ -93,6 +93,16 @@ impl HttpCore {
                 out.headers.remove(CONTENT_TYPE);
                 out.headers.remove(CONTENT_LENGTH);
             }
+            let body_goes_along = out.body.as_ref().is_some_and(|b| !b.is_empty());
+            if cross_origin && body_goes_along {
+                return Err(Error::CrossOriginBodyRedirect {
+                    method: out.method.clone(),
+                    url: Box::new(crate::session::wire::url_without_password(&out.url)),
+                    status: response.status,
+                    from: out.url.origin().ascii_serialization(),
+                    to: next.origin().ascii_serialization(),
+                });
+            }
             out.url = next;
         }
     }

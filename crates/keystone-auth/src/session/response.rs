@@ -7,6 +7,7 @@ use url::Url;
 
 use crate::error::{Error, HttpError, Result};
 use crate::error_body::parse_error_body;
+use crate::redact::redact;
 use crate::session::retry::parse_retry_after;
 
 /// The request id headers, in order of preference.
@@ -65,14 +66,15 @@ impl Response {
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        let masked = |text: Option<String>| text.map(|t| redact(&t).into_owned());
         HttpError {
             status: self.status,
             method: self.method.clone(),
-            url: self.url.clone(),
+            url: crate::session::wire::url_without_password(&self.url),
             request_id: self.request_id().map(str::to_owned),
-            message: parsed.message,
-            details: parsed.details,
-            title: parsed.title,
+            message: masked(parsed.message),
+            details: masked(parsed.details),
+            title: masked(parsed.title),
             body_kind: parsed.kind,
             retry_after,
         }

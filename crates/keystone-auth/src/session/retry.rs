@@ -6,6 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use http::{Method, StatusCode};
 
+/// The default total of the waits between one request's attempts.
+pub const DEFAULT_MAX_TOTAL_DELAY: Duration = Duration::from_secs(90);
+
 /// The retry rules of a session.
 ///
 /// Connect failures (the request was never sent) are retried for every
@@ -32,6 +35,9 @@ pub struct RetryPolicy {
     pub max_retry_after: Duration,
     /// The statuses retried for idempotent methods.
     pub retry_statuses: Vec<StatusCode>,
+    /// The most one request may spend waiting between its attempts, all retries together;
+    /// a retry whose wait would go past it is not made.
+    pub max_total_delay: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -48,6 +54,7 @@ impl Default for RetryPolicy {
                 StatusCode::SERVICE_UNAVAILABLE,
                 StatusCode::GATEWAY_TIMEOUT,
             ],
+            max_total_delay: DEFAULT_MAX_TOTAL_DELAY,
         }
     }
 }
@@ -89,6 +96,12 @@ impl RetryPolicy {
     /// Sets the largest honoured `Retry-After`.
     pub fn max_retry_after(mut self, d: Duration) -> Self {
         self.max_retry_after = d;
+        self
+    }
+
+    /// Sets the total retry budget (the waits of one request together).
+    pub fn max_total_delay(mut self, d: Duration) -> Self {
+        self.max_total_delay = d;
         self
     }
 

@@ -10,8 +10,11 @@ use tracing::{debug, trace};
 use url::Url;
 
 use crate::clock::{Clock, Sleeper};
-use crate::error::{Error, Result};
-use crate::redact::{body_for_log, curl_line, headers_for_log};
+use crate::error::{Error, Result, TlsFailure};
+use crate::redact::{
+    body_for_log, curl_line, headers_for_log, register_body_secrets, register_url_secrets,
+    url_for_log,
+};
 use crate::session::response::{Response, request_id};
 use crate::session::retry::{RetryPolicy, is_idempotent, parse_retry_after};
 use crate::session::timings::{RequestTiming, Timings};
@@ -29,6 +32,8 @@ pub(crate) struct HttpCore {
     pub(crate) max_body: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_redirects: u32,
+    /// The session's whole-request deadline (every attempt and the waits between them).
+    pub(crate) timeout: Option<Duration>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleeper: Arc<dyn Sleeper>,
     pub(crate) timings: Option<Timings>,
@@ -53,25 +58,64 @@ impl HttpCore {
     /// only (timeouts are not re-sent); the retriable statuses (429, 502, 503,
     /// 504) for idempotent methods only.
     pub(crate) async fn send_with_retries(&self, out: &Outgoing) -> Result<Response> {
+        let deadline = out.timeout.or(self.timeout).map(|t| Instant::now() + t);
         let mut connect_attempts = 0u32;
         let mut status_attempts = 0u32;
+        let mut waited = Duration::ZERO;
+        // Whether an earlier attempt may have been processed (its answer was lost, or a
+        // proxy answered a retriable status).
+        let mut earlier_may_have_acted = false;
+        // Whether `delay` fits the retry budget and the deadline; if so, it is spent.
+        let mut budget = |delay: Duration| -> bool {
+            let within_deadline = deadline.is_none_or(|d| Instant::now() + delay < d);
+            let within_budget = waited + delay <= self.retry.max_total_delay;
+            if within_deadline && within_budget {
+                waited += delay;
+                true
+            } else {
+                debug!(
+                    "not retrying: a wait of {delay:?} would exceed the deadline or retry budget"
+                );
+                false
+            }
+        };
         loop {
-            match self.exchange(out).await {
+            let attempt_timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            match self.exchange(out, attempt_timeout).await {
                 Err(e @ (Error::Connect { .. } | Error::Transport { .. })) => {
                     let resendable = !e.may_have_reached_server() || is_idempotent(&out.method);
                     if !resendable || connect_attempts >= self.retry.connect_retries {
                         return Err(e);
                     }
                     let delay = self.retry.delay(connect_attempts, None);
+                    if !budget(delay) {
+                        return Err(e);
+                    }
+                    earlier_may_have_acted |= e.may_have_reached_server();
                     connect_attempts += 1;
                     debug!(
-                        method = %out.method, url = %out.url, attempt = connect_attempts,
+                        method = %out.method, url = %crate::redact::url_for_log(&out.url),
+                        attempt = connect_attempts,
                         "connection failure, retrying in {delay:?}: {e}"
                     );
                     self.sleeper.sleep(delay).await;
                 }
                 Err(e) => return Err(e),
                 Ok(response) => {
+                    if response.status == http::StatusCode::NOT_FOUND
+                        && out.method == Method::DELETE
+                        && earlier_may_have_acted
+                    {
+                        debug!(
+                            url = %crate::redact::url_for_log(&out.url),
+                            "404 to a re-sent DELETE: the first attempt deleted it (already deleted)"
+                        );
+                        return Ok(Response {
+                            status: http::StatusCode::NO_CONTENT,
+                            body: Bytes::new(),
+                            ..response
+                        });
+                    }
                     let retriable = self.retry.retry_statuses.contains(&response.status)
                         && is_idempotent(&out.method);
                     if !retriable || status_attempts >= self.retry.status_retries {
@@ -83,9 +127,14 @@ impl HttpCore {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| parse_retry_after(v, self.clock.now()));
                     let delay = self.retry.delay(status_attempts, retry_after);
+                    if !budget(delay) {
+                        return Ok(response);
+                    }
+                    earlier_may_have_acted = true;
                     status_attempts += 1;
                     debug!(
-                        method = %out.method, url = %out.url, status = %response.status,
+                        method = %out.method, url = %crate::redact::url_for_log(&out.url),
+                        status = %response.status,
                         attempt = status_attempts, "retriable status, retrying in {delay:?}"
                     );
                     self.sleeper.sleep(delay).await;
@@ -95,7 +144,7 @@ impl HttpCore {
     }
 
     /// One attempt: send, read the body within the size limit, log, time.
-    async fn exchange(&self, out: &Outgoing) -> Result<Response> {
+    async fn exchange(&self, out: &Outgoing, timeout: Option<Duration>) -> Result<Response> {
         let started = Instant::now();
         let started_at = self.clock.now();
         let mut headers = out.headers.clone();
@@ -106,6 +155,10 @@ impl HttpCore {
             && !headers.contains_key(GLOBAL_REQUEST_ID)
         {
             headers.insert(GLOBAL_REQUEST_ID, id.clone());
+        }
+        register_url_secrets(&out.url);
+        if let Some(body) = &out.body {
+            register_body_secrets(body);
         }
         debug!(
             "REQ: {}",
@@ -118,7 +171,7 @@ impl HttpCore {
         if let Some(body) = &out.body {
             builder = builder.body(body.clone());
         }
-        if let Some(timeout) = out.timeout {
+        if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
         let result = self.receive(out, builder).await;
@@ -137,14 +190,14 @@ impl HttpCore {
                     "RESP: [{}] {} {} request_id={} elapsed={:?}",
                     response.status.as_u16(),
                     out.method,
-                    out.url,
+                    url_for_log(&out.url),
                     response.request_id().unwrap_or("-"),
                     started.elapsed()
                 );
                 trace!("RESP HEADERS: {}", headers_for_log(&response.headers));
                 trace!("RESP BODY: {}", body_for_log(&response.body));
             }
-            Err(e) => debug!("FAIL: {} {}: {e}", out.method, out.url),
+            Err(e) => debug!("FAIL: {} {}: {e}", out.method, url_for_log(&out.url)),
         }
         result
     }
@@ -188,10 +241,29 @@ impl HttpCore {
     }
 }
 
+/// `url` without the password of its userinfo, for errors.
+pub(crate) fn url_without_password(url: &Url) -> Url {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some(crate::redact::MASK));
+    }
+    shown
+}
+
 /// Classifies a reqwest failure by whether the request may have been sent.
 fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Error {
     let method = method.clone();
-    let url = Box::new(url.clone());
+    let url = Box::new(url_without_password(url));
+    // Our own message names the URL (without its password); reqwest's need not.
+    let source = source.without_url();
+    if let Some(kind) = tls_failure(&source) {
+        return Error::Tls {
+            method,
+            url,
+            kind,
+            source,
+        };
+    }
     if source.is_connect() {
         Error::Connect {
             method,
@@ -211,4 +283,36 @@ fn map_reqwest_error(source: reqwest::Error, method: &Method, url: &Url) -> Erro
             source,
         }
     }
+}
+
+/// The TLS failure somewhere in `error`'s chain of causes, classified.
+fn tls_failure(error: &(dyn std::error::Error + 'static)) -> Option<TlsFailure> {
+    use rustls::CertificateError as C;
+    let mut node = Some(error);
+    while let Some(current) = node {
+        let found = current.downcast_ref::<rustls::Error>().or_else(|| {
+            current
+                .downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(tls) = found {
+            return Some(match tls {
+                rustls::Error::InvalidCertificate(C::UnknownIssuer) => TlsFailure::UnknownIssuer,
+                rustls::Error::InvalidCertificate(
+                    C::Expired
+                    | C::ExpiredContext { .. }
+                    | C::NotValidYet
+                    | C::NotValidYetContext { .. },
+                ) => TlsFailure::Expired,
+                rustls::Error::InvalidCertificate(
+                    C::NotValidForName | C::NotValidForNameContext { .. },
+                ) => TlsFailure::HostnameMismatch,
+                rustls::Error::InvalidCertificate(_) => TlsFailure::BadCertificate,
+                _ => TlsFailure::Handshake,
+            });
+        }
+        node = current.source();
+    }
+    None
 }

@@ -304,8 +304,13 @@ pub async fn image_create(
     Ok(Output::object(map))
 }
 
-/// `nova console-log [--length N]`.
-pub async fn console_log(ctx: &Ctx, name: &str, length: Option<u32>) -> CliResult<Output> {
+/// `nova console-log [--length N] [--raw]`: escaped on a terminal unless `raw`.
+pub async fn console_log(
+    ctx: &Ctx,
+    name: &str,
+    length: Option<u32>,
+    raw: bool,
+) -> CliResult<Output> {
     let compute = ctx.cloud.compute.as_ref();
     let server = crate::resolve::server(compute, name).await?;
     let text = compute
@@ -313,5 +318,9 @@ pub async fn console_log(ctx: &Ctx, name: &str, length: Option<u32>) -> CliResul
         .console_output(&server.id, length)
         .await?
         .value;
-    Ok(Output::Text(text))
+    Ok(if raw {
+        Output::Raw(text)
+    } else {
+        Output::Text(text)
+    })
 }

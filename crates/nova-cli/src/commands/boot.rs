@@ -82,7 +82,33 @@ pub fn parse_legacy_bdm(item: &str) -> CliResult<BlockDeviceMapping> {
         ))
     };
     let (device, mapping) = item.split_once('=').ok_or_else(|| bad("no '='"))?;
+    // Nova's schema: a device name of 1-255 letters, digits and `._-/`, an id.
+    if device.is_empty() || device.len() > 255 {
+        return Err(bad(
+            "the device name is empty or longer than 255 characters",
+        ));
+    }
+    if !device
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+    {
+        return Err(bad(
+            "the device name may hold only letters, digits and ._-/",
+        ));
+    }
     let parts: Vec<&str> = mapping.split(':').collect();
+    if parts.len() > 4 {
+        return Err(bad("more than four ':'-separated fields"));
+    }
+    if parts.first().is_none_or(|id| id.is_empty()) {
+        return Err(bad("the volume or snapshot id is empty"));
+    }
+    if let Some(kind) = parts
+        .get(1)
+        .filter(|k| !k.is_empty() && !matches!(**k, "snap" | "vol"))
+    {
+        return Err(bad(&format!("the type must be snap or vol, not {kind:?}")));
+    }
     let mut bdm = BlockDeviceMapping {
         device_name: device.to_owned(),
         ..Default::default()
@@ -143,6 +169,35 @@ pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
         }
         None => BdmDestinationType::Volume,
     };
+    // Nova refuses a volume, image or snapshot source without the id of one.
+    if !matches!(source, BdmSourceType::Blank) && get("id").is_none_or(str::is_empty) {
+        return Err(bad(format!(
+            "source={} needs id=<the {0}'s id>",
+            get("source").unwrap_or_default()
+        )));
+    }
+    for key in [
+        "id",
+        "device",
+        "bus",
+        "type",
+        "format",
+        "tag",
+        "volume_type",
+    ] {
+        if get(key).is_some_and(str::is_empty) {
+            return Err(bad(format!("{key}= is empty")));
+        }
+    }
+    if let Some(id) = get("id")
+        && !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(bad(format!(
+            "id {id:?} may hold only letters, digits and ._- (Nova's schema)"
+        )));
+    }
     let mut bdm = BlockDeviceMappingV2::new(source).destination_type(dest.clone());
     if dest == BdmDestinationType::Local && get("shutdown").is_none() {
         bdm = bdm.delete_on_termination(true);
@@ -195,6 +250,16 @@ pub fn parse_hints(items: &[String]) -> CliResult<Option<SchedulerHints>> {
         let (k, v) = item.split_once('=').ok_or_else(|| {
             CliError::usage(format!("invalid --hint {item:?}: expected KEY=VALUE"))
         })?;
+        if k.is_empty() {
+            return Err(CliError::usage(format!(
+                "invalid --hint {item:?}: the key before '=' is empty"
+            )));
+        }
+        if matches!(k, "group" | "same_host" | "different_host") && v.is_empty() {
+            return Err(CliError::usage(format!(
+                "invalid --hint {item:?}: {k} needs a server group or server id"
+            )));
+        }
         hints = match k {
             "group" => hints.group(v),
             "same_host" => hints.same_host(v),
@@ -502,6 +567,31 @@ mod tests {
         assert_eq!(vol.destination_type, Some(BdmDestinationType::Volume));
         assert_eq!(vol.delete_on_termination, None);
         assert!(parse_bdm_v2("id=x").is_err());
+    }
+
+    #[test]
+    fn malformed_block_devices_and_hints_are_refused_like_novas_schema() {
+        for bad in ["=x", "vda=::::", "vda=", "vd a=v1", "vda=v1:disk"] {
+            let err = parse_legacy_bdm(bad).err().map(|e| e.message);
+            assert!(err.is_some(), "{bad} accepted");
+        }
+        assert!(parse_legacy_bdm("vda=v1:vol:1:false").is_ok());
+        for bad in [
+            "source=volume",
+            "source=image,id=",
+            "source=snapshot,id=a b",
+            "size=1,device=",
+        ] {
+            let err = parse_bdm_v2(bad)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default();
+            assert!(err.contains("--block-device"), "{bad}: {err}");
+        }
+        for bad in ["===", "=x", "group="] {
+            assert!(parse_hints(&[bad.into()]).is_err(), "{bad} accepted");
+        }
+        assert!(parse_hints(&["query==x".into()]).is_ok());
     }
 
     #[test]

@@ -91,7 +91,11 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
             show,
             poll,
         } => actions::image_create(ctx, &server, &name, &metadata, show, poll).await,
-        Command::ConsoleLog { server, length } => actions::console_log(ctx, &server, length).await,
+        Command::ConsoleLog {
+            server,
+            length,
+            raw,
+        } => actions::console_log(ctx, &server, length, raw).await,
         Command::Meta {
             server,
             action,
@@ -249,10 +253,27 @@ pub fn parse_bool(text: &str, what: &str) -> CliResult<bool> {
     }
 }
 
-/// Reads a file named on the command line.
+/// The largest file read from the command line (user data, personality files, keys):
+/// far above what Nova accepts (64 KiB of base64 user data), so the API's own check
+/// still speaks for legal sizes, but `/dev/zero` or a huge file cannot fill the memory.
+pub const MAX_LOCAL_FILE: u64 = 1024 * 1024;
+
+/// Reads a file named on the command line: a regular file of at most [`MAX_LOCAL_FILE`]
+/// bytes (checked by size first, read with a cap), else a usage error saying why.
 pub fn read_file(path: &std::path::Path, what: &str) -> CliResult<Vec<u8>> {
-    std::fs::read(path)
-        .map_err(|e| CliError::usage(format!("can't open {what} {}: {e}", path.display())))
+    keystone_auth::local_file::read_bounded(path, MAX_LOCAL_FILE).map_err(|e| {
+        let why = match &e {
+            keystone_auth::Error::ReadFile { source, .. } => source.to_string(),
+            keystone_auth::Error::NotARegularFile { .. } => {
+                "not a regular file (devices and pipes are not read)".to_owned()
+            }
+            keystone_auth::Error::FileTooLarge { limit, .. } => {
+                format!("larger than the limit of {limit} bytes")
+            }
+            other => other.to_string(),
+        };
+        CliError::usage(format!("can't open {what} {}: {why}", path.display()))
+    })
 }
 
 /// Runs `each` for every server name; reports each failure on stderr and returns the first.

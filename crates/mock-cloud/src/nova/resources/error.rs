@@ -36,7 +36,7 @@ impl ApiError {
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, message)
     }
-    /// "Instance <uuid> could not be found." (404).
+    /// "Instance `<uuid>` could not be found." (404).
     pub fn instance_not_found(id: &str) -> Self {
         Self::not_found(format!("Instance {id} could not be found."))
     }
