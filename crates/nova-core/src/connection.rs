@@ -190,7 +190,7 @@ impl Connection {
         } else {
             Err(Error::VersionNotSupported {
                 operation,
-                required: req.clone(),
+                required: *req,
                 negotiated: self.version,
             })
         }
@@ -204,7 +204,7 @@ impl Connection {
         } else {
             Err(Error::FieldNotSupported {
                 field,
-                required: req.clone(),
+                required: *req,
                 negotiated: self.version,
             })
         }

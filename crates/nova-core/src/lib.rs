@@ -17,8 +17,9 @@
 //! let v = negotiate(requested, client, Some(server), None)?;
 //! assert_eq!(v, MicroVersion::new(2, 96));
 //!
-//! // an operation's requirement narrows it further
-//! let tags = VersionReq::parse(">=2.26, <2.60")?;
+//! // an operation's requirement (a `const` gate) narrows it further
+//! const TAGS: VersionReq = VersionReq::between(MicroVersion::new(2, 26), MicroVersion::new(2, 60));
+//! let tags = TAGS;
 //! assert_eq!(negotiate(requested, client, Some(server), Some(&tags))?.to_string(), "2.59");
 //! # Ok::<(), nova_core::Error>(())
 //! ```

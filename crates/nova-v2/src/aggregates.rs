@@ -5,14 +5,18 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use nova_core::compute::AggregateApi;
 use nova_core::types::{
-    AGGREGATE_IMAGES, Aggregate, CreateAggregate, UpdateAggregate, aggregate_images_body,
-    aggregate_metadata_body,
+    AGGREGATE_IMAGES, Aggregate, CreateAggregate, OperationGate, UpdateAggregate,
+    aggregate_images_body, aggregate_metadata_body,
 };
 use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::gate::check_operation;
+
+/// Caching images on an aggregate's hosts.
+const IMAGE_CACHING: OperationGate =
+    OperationGate::new("aggregate image caching", AGGREGATE_IMAGES);
 
 /// Host aggregates (`/os-aggregates`, admin).
 #[derive(Debug, Clone)]
@@ -140,7 +144,7 @@ impl AggregateApi for AggregateManager {
     }
 
     async fn cache_images(&self, id: u64, image_ids: &[String]) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "aggregate image caching", AGGREGATE_IMAGES)?;
+        check_operation(&self.conn, &IMAGE_CACHING)?;
         if image_ids.is_empty() {
             return Err(invalid("cache", "give at least one image"));
         }

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use nova_core::compute::ConsoleApi;
-use nova_core::types::{ConsoleConnectInfo, ConsoleProtocol, ConsoleType, RemoteConsole};
+use nova_core::types::{
+    ConsoleConnectInfo, ConsoleProtocol, ConsoleType, OperationGate, RemoteConsole,
+};
 use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -33,6 +35,9 @@ struct ConnectInfoBody {
 
 /// The first microversion with `POST /servers/{id}/remote-consoles`.
 const REMOTE_CONSOLES: MicroVersion = MicroVersion::new(2, 6);
+/// MKS consoles start at 2.8.
+const MKS_CONSOLE: OperationGate =
+    OperationGate::new("mks console", VersionReq::at_least(MicroVersion::new(2, 8)));
 
 fn legacy_action(protocol: &ConsoleProtocol) -> Option<&'static str> {
     match protocol {
@@ -76,7 +81,7 @@ impl ConsoleManager {
             }
         }
         if *protocol == ConsoleProtocol::Mks {
-            check_operation(&self.conn, "mks console", ">=2.8")?;
+            check_operation(&self.conn, &MKS_CONSOLE)?;
         }
         match console_type {
             ConsoleType::Webmks => self.conn.require_field(

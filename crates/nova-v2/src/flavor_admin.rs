@@ -2,13 +2,17 @@
 
 use async_trait::async_trait;
 use nova_core::compute::FlavorAdminApi;
-use nova_core::types::{CreateFlavor, ExtraSpecs, Flavor, FlavorAccess};
+use nova_core::types::{CreateFlavor, ExtraSpecs, Flavor, FlavorAccess, OperationGate};
 use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::gate::{check_fields, check_operation};
 use crate::path::encode;
+
+/// Updating a flavor (its description) starts at 2.55.
+const FLAVOR_UPDATE: OperationGate =
+    OperationGate::new("flavor update", nova_core::types::FLAVOR_DESCRIPTION);
 
 /// Flavor management over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -120,7 +124,7 @@ impl FlavorAdminApi for FlavorAdminManager {
         id: &str,
         description: Option<&'a str>,
     ) -> Result<ApiResponse<Flavor>> {
-        check_operation(&self.conn, "flavor update", ">=2.55")?;
+        check_operation(&self.conn, &FLAVOR_UPDATE)?;
         let path = flavor_path(id, "")?;
         let body = json!({ "flavor": { "description": description } });
         let resp = self.conn.put::<Value, FlavorBody>(&path, &body).await?;

@@ -1,34 +1,21 @@
-//! Checks version-gated request fields against the negotiated microversion, before any I/O.
+//! Checks version-gated operations and request fields against the negotiated microversion,
+//! before any I/O. Gates are `const` values; nothing is parsed here.
 
-use nova_core::types::FieldGate;
-use nova_core::{Connection, Result, VersionReq};
+use nova_core::types::{FieldGate, OperationGate};
+use nova_core::{Connection, Result};
 
 /// Fails with `FieldNotSupported` for the first field the connection's microversion rejects.
 pub(crate) fn check_fields(conn: &Connection, gates: &[FieldGate]) -> Result<()> {
     let current = conn.microversion();
     for gate in gates {
-        let mut last = None;
-        let mut admitted = false;
-        for text in gate.any_of {
-            let req = VersionReq::parse(text)?;
-            admitted |= req.matches(current);
-            last = Some(req);
-        }
-        if admitted {
-            continue;
-        }
-        if let Some(req) = last {
-            conn.require_field(gate.field, &req)?;
+        if !gate.admits(current) {
+            conn.require_field(gate.field, &gate.current())?;
         }
     }
     Ok(())
 }
 
-/// Fails with `VersionNotSupported` when `operation` needs `requirement`.
-pub(crate) fn check_operation(
-    conn: &Connection,
-    operation: &'static str,
-    requirement: &str,
-) -> Result<()> {
-    conn.require(operation, &VersionReq::parse(requirement)?)
+/// Fails with `VersionNotSupported` when the connection's microversion lacks `gate`'s operation.
+pub(crate) fn check_operation(conn: &Connection, gate: &OperationGate) -> Result<()> {
+    conn.require(gate.operation, &gate.requires)
 }

@@ -2,12 +2,24 @@
 
 use async_trait::async_trait;
 use nova_core::compute::HypervisorApi;
-use nova_core::types::{Hypervisor, HypervisorQuery, HypervisorStatistics, Link, Page, next_link};
+use nova_core::types::{
+    Hypervisor, HypervisorQuery, HypervisorStatistics, Link, OperationGate, Page, next_link,
+};
 use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
 use serde::Deserialize;
 
 use crate::gate::{check_fields, check_operation};
 use crate::path::{encode, with_query};
+
+/// Hypervisor statistics are gone from 2.88 on.
+const STATISTICS: OperationGate = OperationGate::new(
+    "hypervisor statistics",
+    VersionReq::below(MicroVersion::new(2, 88)),
+);
+/// From 2.53 on, hypervisors are searched with `hypervisor_hostname_pattern` on the list.
+const PATTERN_QUERY: VersionReq = VersionReq::at_least(MicroVersion::new(2, 53));
+/// From 2.88 on, uptime is a field of the hypervisor itself (no `/uptime` route).
+const UPTIME_IN_SHOW: VersionReq = VersionReq::at_least(MicroVersion::new(2, 88));
 
 /// Hypervisors (`/os-hypervisors`, admin).
 #[derive(Debug, Clone)]
@@ -39,8 +51,8 @@ impl HypervisorManager {
         Self { conn }
     }
 
-    fn since(&self, minor: u16) -> bool {
-        VersionReq::at_least(MicroVersion::new(2, minor)).matches(self.conn.microversion())
+    fn at(&self, req: VersionReq) -> bool {
+        req.matches(self.conn.microversion())
     }
 
     async fn page(
@@ -91,7 +103,7 @@ impl HypervisorApi for HypervisorManager {
 
     async fn uptime(&self, id: &str) -> Result<ApiResponse<Hypervisor>> {
         check_id(id)?;
-        let path = if self.since(88) {
+        let path = if self.at(UPTIME_IN_SHOW) {
             format!("os-hypervisors/{}", encode(id))
         } else {
             format!("os-hypervisors/{}/uptime", encode(id))
@@ -111,7 +123,7 @@ impl HypervisorApi for HypervisorManager {
                 reason: "a hostname pattern is required".to_owned(),
             });
         }
-        let path = if self.since(53) {
+        let path = if self.at(PATTERN_QUERY) {
             let query = HypervisorQuery::new()
                 .hostname_pattern(pattern)
                 .with_servers(with_servers);
@@ -126,7 +138,7 @@ impl HypervisorApi for HypervisorManager {
     }
 
     async fn statistics(&self) -> Result<ApiResponse<HypervisorStatistics>> {
-        check_operation(&self.conn, "hypervisor statistics", "<2.88")?;
+        check_operation(&self.conn, &STATISTICS)?;
         let resp = self
             .conn
             .get::<StatisticsBody>("os-hypervisors/statistics")

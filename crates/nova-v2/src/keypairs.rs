@@ -11,6 +11,16 @@ use crate::body;
 use crate::gate::check_fields;
 use crate::path::{encode, with_query};
 
+/// Keypair types (`ssh`, `x509`) start at 2.2.
+const KEYPAIR_TYPE: nova_core::VersionReq =
+    nova_core::VersionReq::at_least(nova_core::MicroVersion::new(2, 2));
+/// Creating a keypair for another user (`user_id`) starts at 2.10.
+const KEYPAIR_USER: nova_core::VersionReq =
+    nova_core::VersionReq::at_least(nova_core::MicroVersion::new(2, 10));
+/// From 2.92 on, Nova no longer generates keys: a public key is required.
+const PUBLIC_KEY_REQUIRED: nova_core::VersionReq =
+    nova_core::VersionReq::at_least(nova_core::MicroVersion::new(2, 92));
+
 /// Keypairs over one negotiated connection.
 #[derive(Debug, Clone)]
 pub struct KeypairManager {
@@ -43,16 +53,13 @@ impl KeypairApi for KeypairManager {
         use nova_core::types::FieldGate;
         let mut gates = Vec::new();
         if request.key_type.is_some() {
-            gates.push(FieldGate::new("type", &[">=2.2"]));
+            gates.push(FieldGate::new("type", &[KEYPAIR_TYPE]));
         }
         if request.user_id.is_some() {
-            gates.push(FieldGate::new("user_id", &[">=2.10"]));
+            gates.push(FieldGate::new("user_id", &[KEYPAIR_USER]));
         }
         check_fields(&self.conn, &gates)?;
-        if request.public_key.is_none()
-            && nova_core::VersionReq::at_least(nova_core::MicroVersion::new(2, 92))
-                .matches(self.conn.microversion())
-        {
+        if request.public_key.is_none() && PUBLIC_KEY_REQUIRED.matches(self.conn.microversion()) {
             return Err(Error::InvalidInput {
                 field: "public_key".to_owned(),
                 reason: "public_key is required from 2.92 (Nova no longer generates keys)"

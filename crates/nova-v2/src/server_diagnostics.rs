@@ -2,11 +2,17 @@
 
 use async_trait::async_trait;
 use nova_core::compute::ServerDiagnosticsApi;
-use nova_core::types::{ServerDiagnostics, ServerTopology};
-use nova_core::{ApiResponse, Connection, Result};
+use nova_core::types::{OperationGate, ServerDiagnostics, ServerTopology};
+use nova_core::{ApiResponse, Connection, MicroVersion, Result, VersionReq};
 
 use crate::gate::check_operation;
 use crate::path::encode;
+
+/// A server's NUMA topology starts at 2.78.
+const TOPOLOGY: OperationGate = OperationGate::new(
+    "server topology",
+    VersionReq::at_least(MicroVersion::new(2, 78)),
+);
 
 /// Server diagnostics and NUMA topology (2.78+).
 #[derive(Debug, Clone)]
@@ -30,7 +36,7 @@ impl ServerDiagnosticsApi for ServerDiagnosticsManager {
     }
 
     async fn topology(&self, server_id: &str) -> Result<ApiResponse<ServerTopology>> {
-        check_operation(&self.conn, "server topology", ">=2.78")?;
+        check_operation(&self.conn, &TOPOLOGY)?;
         self.conn
             .get::<ServerTopology>(&format!("servers/{}/topology", encode(server_id)))
             .await

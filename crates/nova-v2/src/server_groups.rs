@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use nova_core::compute::ServerGroupApi;
 use nova_core::types::{CreateServerGroup, ServerGroup, ServerGroupQuery};
-use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
+use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -72,8 +72,7 @@ impl ServerGroupApi for ServerGroupManager {
                 reason: "must be at least 1".to_owned(),
             });
         }
-        let single_policy =
-            VersionReq::at_least(MicroVersion::new(2, 64)).matches(self.conn.microversion());
+        let single_policy = nova_core::types::SERVER_GROUP_POLICY.matches(self.conn.microversion());
         let resp = self
             .conn
             .post::<Value, GroupBody>("os-server-groups", &request.to_body(single_policy))

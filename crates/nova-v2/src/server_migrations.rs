@@ -3,13 +3,34 @@
 
 use async_trait::async_trait;
 use nova_core::compute::ServerMigrationApi;
-use nova_core::types::{LiveMigrateServer, MigrateServer, ServerMigration};
-use nova_core::{ApiResponse, Connection, Error, Result};
+use nova_core::types::{LiveMigrateServer, MigrateServer, OperationGate, ServerMigration};
+use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::gate::{check_fields, check_operation};
 use crate::path::encode;
+
+/// Listing a server's in-progress migrations starts at 2.23.
+const LIST: OperationGate = OperationGate::new(
+    "server_migrations.list",
+    VersionReq::at_least(MicroVersion::new(2, 23)),
+);
+/// Showing one in-progress migration starts at 2.23.
+const GET: OperationGate = OperationGate::new(
+    "server_migrations.get",
+    VersionReq::at_least(MicroVersion::new(2, 23)),
+);
+/// Forcing a live migration to complete starts at 2.22.
+const FORCE_COMPLETE: OperationGate = OperationGate::new(
+    "server_migrations.force_complete",
+    VersionReq::at_least(MicroVersion::new(2, 22)),
+);
+/// Aborting a live migration starts at 2.24.
+const ABORT: OperationGate = OperationGate::new(
+    "server_migrations.abort",
+    VersionReq::at_least(MicroVersion::new(2, 24)),
+);
 
 /// Moving one server and its live migrations, over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -83,7 +104,7 @@ impl ServerMigrationApi for ServerMigrationManager {
     }
 
     async fn list(&self, server_id: &str) -> Result<ApiResponse<Vec<ServerMigration>>> {
-        check_operation(&self.conn, "server_migrations.list", ">=2.23")?;
+        check_operation(&self.conn, &LIST)?;
         let resp = self
             .conn
             .get::<MigrationsBody>(&migrations_path(server_id))
@@ -96,14 +117,14 @@ impl ServerMigrationApi for ServerMigrationManager {
         server_id: &str,
         migration_id: u64,
     ) -> Result<ApiResponse<ServerMigration>> {
-        check_operation(&self.conn, "server_migrations.get", ">=2.23")?;
+        check_operation(&self.conn, &GET)?;
         let path = format!("{}/{migration_id}", migrations_path(server_id));
         let resp = self.conn.get::<MigrationBody>(&path).await?;
         Ok(resp.map(|b| b.migration))
     }
 
     async fn force_complete(&self, server_id: &str, migration_id: u64) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "server_migrations.force_complete", ">=2.22")?;
+        check_operation(&self.conn, &FORCE_COMPLETE)?;
         let path = format!("{}/{migration_id}/action", migrations_path(server_id));
         let resp = self
             .conn
@@ -113,7 +134,7 @@ impl ServerMigrationApi for ServerMigrationManager {
     }
 
     async fn abort(&self, server_id: &str, migration_id: u64) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "server_migrations.abort", ">=2.24")?;
+        check_operation(&self.conn, &ABORT)?;
         let path = format!("{}/{migration_id}", migrations_path(server_id));
         let resp = self.conn.delete(&path).await?;
         Ok(resp.map(|_| ()))

@@ -21,6 +21,8 @@ use crate::find::{is_not_found, unique_by_name};
 use crate::gate::{check_fields, check_operation};
 use crate::pagination::{all_servers, bounded_servers};
 use crate::path::{encode, with_query};
+use nova_core::VersionReq;
+use nova_core::types::OperationGate;
 use nova_core::types::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
 use secrecy::ExposeSecret;
 
@@ -192,7 +194,7 @@ impl ServerManager {
         if let Some(data) = &request.user_data {
             check_user_data(data.len())?;
         }
-        let needs_networks = VersionReqs::networks_required().matches(self.conn.microversion());
+        let needs_networks = NETWORKS_REQUIRED.matches(self.conn.microversion());
         if needs_networks && request.networks.is_none() {
             return Err(Error::InvalidInput {
                 field: "networks".to_owned(),
@@ -215,13 +217,20 @@ impl ServerManager {
     }
 }
 
-struct VersionReqs;
-
-impl VersionReqs {
-    fn networks_required() -> nova_core::VersionReq {
-        nova_core::VersionReq::at_least(MicroVersion::new(2, 37))
-    }
-}
+/// From 2.37 on, a create request must say which networks it wants.
+const NETWORKS_REQUIRED: VersionReq = VersionReq::at_least(MicroVersion::new(2, 37));
+/// `onSharedStorage` evacuations return the admin password below 2.14.
+const EVACUATE_SHARED_STORAGE: VersionReq = VersionReq::below(MicroVersion::new(2, 14));
+/// Server tags (list, replace, add, check, remove, clear) start at 2.26.
+const SERVER_TAGS: OperationGate = OperationGate::new(
+    "server tags",
+    VersionReq::at_least(MicroVersion::new(2, 26)),
+);
+/// `addFloatingIp` exists up to 2.43.
+const ADD_FLOATING_IP: OperationGate = OperationGate::new("addFloatingIp", FLOATING_IP_ACTIONS);
+/// `removeFloatingIp` exists up to 2.43.
+const REMOVE_FLOATING_IP: OperationGate =
+    OperationGate::new("removeFloatingIp", FLOATING_IP_ACTIONS);
 
 #[async_trait]
 impl ServerApi for ServerManager {
@@ -313,7 +322,7 @@ impl ServerApi for ServerManager {
 
     async fn action(&self, id: &str, action: &ServerAction) -> Result<ApiResponse<()>> {
         if let Some(req) = action.operation_gate() {
-            check_operation(&self.conn, action.name(), req)?;
+            self.conn.require(action.name(), &req)?;
         }
         check_fields(&self.conn, &action.field_gates())?;
         let body = action
@@ -363,7 +372,7 @@ impl ServerApi for ServerManager {
     }
 
     async fn tags(&self, id: &str) -> Result<ApiResponse<Vec<String>>> {
-        check_operation(&self.conn, "server tags", ">=2.26")?;
+        check_operation(&self.conn, &SERVER_TAGS)?;
         let resp = self
             .conn
             .get::<TagsBody>(&format!("{}/tags", server_path(id)))
@@ -372,7 +381,7 @@ impl ServerApi for ServerManager {
     }
 
     async fn set_tags(&self, id: &str, tags: &[String]) -> Result<ApiResponse<Vec<String>>> {
-        check_operation(&self.conn, "server tags", ">=2.26")?;
+        check_operation(&self.conn, &SERVER_TAGS)?;
         let body = serde_json::json!({ "tags": tags });
         let resp = self
             .conn
@@ -382,13 +391,13 @@ impl ServerApi for ServerManager {
     }
 
     async fn add_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "server tags", ">=2.26")?;
+        check_operation(&self.conn, &SERVER_TAGS)?;
         let path = format!("{}/tags/{}", server_path(id), encode(tag));
         Ok(unit(self.conn.send(Method::PUT, &path, None).await?))
     }
 
     async fn delete_tag(&self, id: &str, tag: &str) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "server tags", ">=2.26")?;
+        check_operation(&self.conn, &SERVER_TAGS)?;
         let path = format!("{}/tags/{}", server_path(id), encode(tag));
         Ok(unit(self.conn.delete(&path).await?))
     }
@@ -438,8 +447,7 @@ impl ServerApi for ServerManager {
         request: &nova_core::types::EvacuateServer,
     ) -> Result<ApiResponse<nova_core::types::EvacuateResult>> {
         check_fields(&self.conn, &request.field_gates())?;
-        let below_2_14 = !nova_core::VersionReq::at_least(MicroVersion::new(2, 14))
-            .matches(self.conn.microversion());
+        let below_2_14 = EVACUATE_SHARED_STORAGE.matches(self.conn.microversion());
         if below_2_14 && request.on_shared_storage == Some(true) && request.admin_pass.is_some() {
             return Err(Error::InvalidInput {
                 field: "adminPass".to_owned(),
@@ -503,7 +511,7 @@ impl ServerApi for ServerManager {
         address: &str,
         fixed_address: Option<String>,
     ) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "addFloatingIp", FLOATING_IP_ACTIONS)?;
+        check_operation(&self.conn, &ADD_FLOATING_IP)?;
         check_ip("address", address)?;
         let mut args = serde_json::Map::new();
         args.insert("address".into(), address.into());
@@ -516,7 +524,7 @@ impl ServerApi for ServerManager {
     }
 
     async fn remove_floating_ip(&self, id: &str, address: &str) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "removeFloatingIp", FLOATING_IP_ACTIONS)?;
+        check_operation(&self.conn, &REMOVE_FLOATING_IP)?;
         check_ip("address", address)?;
         let body = serde_json::json!({"removeFloatingIp": {"address": address}});
         Ok(unit(self.post_action(id, &body).await?))
@@ -573,7 +581,7 @@ impl ServerApi for ServerManager {
     }
 
     async fn delete_all_tags(&self, id: &str) -> Result<ApiResponse<()>> {
-        check_operation(&self.conn, "server tags", ">=2.26")?;
+        check_operation(&self.conn, &SERVER_TAGS)?;
         let path = format!("{}/tags", server_path(id));
         Ok(unit(self.conn.delete(&path).await?))
     }

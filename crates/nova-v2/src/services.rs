@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use nova_core::compute::ServiceApi;
-use nova_core::types::{Service, ServiceQuery, UpdateService};
-use nova_core::{ApiResponse, Connection, Error, Result};
+use nova_core::types::{OperationGate, Service, ServiceQuery, UpdateService};
+use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -28,7 +28,23 @@ struct ServicesBody {
 }
 
 /// Operations addressed by host and binary, before 2.53.
-const HOST_BINARY: &str = "<2.53";
+const HOST_BINARY: VersionReq = VersionReq::below(MicroVersion::new(2, 53));
+/// Enabling a service by host and binary.
+const ENABLE_BY_HOST: OperationGate =
+    OperationGate::new("service enable by host and binary", HOST_BINARY);
+/// Disabling a service by host and binary.
+const DISABLE_BY_HOST: OperationGate =
+    OperationGate::new("service disable by host and binary", HOST_BINARY);
+/// Forcing a service down by host and binary: 2.11 to 2.52.
+const FORCE_DOWN_BY_HOST: OperationGate = OperationGate::new(
+    "service force-down by host and binary",
+    VersionReq::between(MicroVersion::new(2, 11), MicroVersion::new(2, 53)),
+);
+/// Updating a service by its id, from 2.53.
+const UPDATE_BY_ID: OperationGate = OperationGate::new(
+    "service update by id",
+    VersionReq::at_least(MicroVersion::new(2, 53)),
+);
 
 impl ServiceManager {
     /// A manager sending through `conn`.
@@ -76,7 +92,7 @@ impl ServiceApi for ServiceManager {
     }
 
     async fn enable(&self, host: &str, binary: &str) -> Result<ApiResponse<Service>> {
-        check_operation(&self.conn, "service enable by host and binary", HOST_BINARY)?;
+        check_operation(&self.conn, &ENABLE_BY_HOST)?;
         check_host_binary(host, binary)?;
         self.put_legacy("enable", &json!({"host": host, "binary": binary}))
             .await
@@ -88,11 +104,7 @@ impl ServiceApi for ServiceManager {
         binary: &str,
         reason: Option<String>,
     ) -> Result<ApiResponse<Service>> {
-        check_operation(
-            &self.conn,
-            "service disable by host and binary",
-            HOST_BINARY,
-        )?;
+        check_operation(&self.conn, &DISABLE_BY_HOST)?;
         check_host_binary(host, binary)?;
         match reason {
             Some(reason) => {
@@ -112,18 +124,14 @@ impl ServiceApi for ServiceManager {
         binary: &str,
         forced_down: bool,
     ) -> Result<ApiResponse<Service>> {
-        check_operation(
-            &self.conn,
-            "service force-down by host and binary",
-            ">=2.11, <2.53",
-        )?;
+        check_operation(&self.conn, &FORCE_DOWN_BY_HOST)?;
         check_host_binary(host, binary)?;
         let body = json!({"host": host, "binary": binary, "forced_down": forced_down});
         self.put_legacy("force-down", &body).await
     }
 
     async fn update(&self, id: &str, request: &UpdateService) -> Result<ApiResponse<Service>> {
-        check_operation(&self.conn, "service update by id", ">=2.53")?;
+        check_operation(&self.conn, &UPDATE_BY_ID)?;
         check_id(id)?;
         if request.enabled.is_none() && request.forced_down.is_none() {
             return Err(Error::InvalidInput {

@@ -2,12 +2,18 @@
 
 use async_trait::async_trait;
 use nova_core::compute::UserKeypairApi;
-use nova_core::types::Keypair;
-use nova_core::{ApiResponse, Connection, Error, Result};
+use nova_core::types::{Keypair, OperationGate};
+use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result, VersionReq};
 use serde::Deserialize;
 
 use crate::gate::check_operation;
 use crate::path::{encode, with_query};
+
+/// Another user's keypairs (`user_id`) start at 2.10.
+const OTHER_USERS: OperationGate = OperationGate::new(
+    "keypairs of another user",
+    VersionReq::at_least(MicroVersion::new(2, 10)),
+);
 
 /// Another user's keypairs over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -33,7 +39,7 @@ impl UserKeypairManager {
     }
 
     fn path(&self, name: Option<&str>, user_id: &str) -> Result<String> {
-        check_operation(&self.conn, "keypairs of another user", ">=2.10")?;
+        check_operation(&self.conn, &OTHER_USERS)?;
         if user_id.trim().is_empty() {
             return Err(Error::InvalidInput {
                 field: "user_id".to_owned(),

@@ -5,7 +5,6 @@
 use std::future::Future;
 
 use clap::Subcommand;
-use nova_core::VersionReq;
 use nova_core::compute::ComputeClient;
 use nova_core::types::FieldGate;
 use nova_v2::MigrateServer;
@@ -129,17 +128,10 @@ pub fn result_table(accepted: &str, rows: Vec<Vec<Value>>) -> Output {
 pub fn check_gates(compute: &dyn ComputeClient, gates: &[FieldGate]) -> CliResult<()> {
     let current = compute.microversion();
     for gate in gates {
-        let mut last = None;
-        let mut admitted = false;
-        for text in gate.any_of {
-            let req = VersionReq::parse(text)?;
-            admitted |= req.matches(current);
-            last = Some(req);
-        }
-        if let (false, Some(required)) = (admitted, last) {
+        if !gate.admits(current) {
             return Err(nova_core::Error::FieldNotSupported {
                 field: gate.field,
-                required,
+                required: gate.current(),
                 negotiated: current,
             }
             .into());

@@ -159,9 +159,11 @@ pub fn aggregate_images_body(image_ids: &[String]) -> Value {
 }
 
 /// `uuid` is shown from 2.41.
-pub const AGGREGATE_UUID: &str = ">=2.41";
+pub const AGGREGATE_UUID: crate::VersionReq =
+    crate::VersionReq::at_least(crate::MicroVersion::new(2, 41));
 /// Caching images on an aggregate's hosts needs 2.81.
-pub const AGGREGATE_IMAGES: &str = ">=2.81";
+pub const AGGREGATE_IMAGES: crate::VersionReq =
+    crate::VersionReq::at_least(crate::MicroVersion::new(2, 81));
 
 /// Checks a reference sample's top-level `key` if it belongs to this module: `true` when
 /// it did (and the sample passed), `false` for a key of another module.

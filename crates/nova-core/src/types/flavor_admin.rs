@@ -102,7 +102,7 @@ impl CreateFlavor {
     pub fn field_gates(&self) -> Vec<FieldGate> {
         let mut gates = Vec::new();
         if self.description.is_some() {
-            gates.push(FieldGate::new("description", &[SINCE_2_55]));
+            gates.push(FieldGate::new("description", &[FLAVOR_DESCRIPTION]));
         }
         gates
     }
@@ -139,7 +139,8 @@ impl CreateFlavor {
 }
 
 /// Flavor descriptions (create and update) start at 2.55.
-pub const SINCE_2_55: &str = ">=2.55";
+pub const FLAVOR_DESCRIPTION: crate::VersionReq =
+    crate::VersionReq::at_least(crate::MicroVersion::new(2, 55));
 
 #[cfg(test)]
 pub(crate) fn check_sample(key: &str, inner: Value, file: &str) {

@@ -212,7 +212,11 @@ mod tests {
             .changes_before("2030-01-01T00:00:00Z");
         let keys: Vec<&str> = q.to_pairs().iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, ["limit", "marker", "changes-since", "changes-before"]);
-        let gates: Vec<&str> = q.field_gates().iter().map(|g| g.any_of[0]).collect();
+        let gates: Vec<String> = q
+            .field_gates()
+            .iter()
+            .map(|g| g.current().to_string())
+            .collect();
         assert_eq!(gates, [">=2.58", ">=2.58", ">=2.58", ">=2.66"]);
         assert!(InstanceActionQuery::new().field_gates().is_empty());
     }

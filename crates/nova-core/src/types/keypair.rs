@@ -134,15 +134,18 @@ impl KeypairQuery {
     /// The version-gated parameters this query sets.
     pub fn field_gates(&self) -> Vec<super::field_gate::FieldGate> {
         use super::field_gate::FieldGate;
+        /// Keypair paging (`limit`, `marker`) starts at 2.35.
+        const SINCE_2_35: crate::VersionReq =
+            crate::VersionReq::at_least(crate::MicroVersion::new(2, 35));
         let mut gates = Vec::new();
         if self.user_id.is_some() {
-            gates.push(FieldGate::new("user_id", &[">=2.10"]));
+            gates.push(FieldGate::new("user_id", &[super::field_gate::SINCE_2_10]));
         }
         if self.limit.is_some() {
-            gates.push(FieldGate::new("limit", &[">=2.35"]));
+            gates.push(FieldGate::new("limit", &[SINCE_2_35]));
         }
         if self.marker.is_some() {
-            gates.push(FieldGate::new("marker", &[">=2.35"]));
+            gates.push(FieldGate::new("marker", &[SINCE_2_35]));
         }
         gates
     }

@@ -115,8 +115,11 @@ impl LimitsQuery {
     /// The version-gated parameters this query sets.
     pub fn field_gates(&self) -> Vec<super::field_gate::FieldGate> {
         use super::field_gate::FieldGate;
+        /// `reserved` is gone from 2.75 on.
+        const BELOW_2_75: crate::VersionReq =
+            crate::VersionReq::below(crate::MicroVersion::new(2, 75));
         if self.reserved {
-            vec![FieldGate::new("reserved", &["<2.75"])]
+            vec![FieldGate::new("reserved", &[BELOW_2_75])]
         } else {
             Vec::new()
         }
@@ -146,6 +149,6 @@ mod tests {
         let pairs = q.to_pairs();
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(pairs, [("reserved", "1"), ("tenant_id", "p1")]);
-        assert_eq!(q.field_gates()[0].any_of, ["<2.75"]);
+        assert_eq!(q.field_gates()[0].current().to_string(), "<2.75");
     }
 }

@@ -51,9 +51,9 @@ pub use create_server::{
 #[allow(unused_imports)]
 pub use diagnostics::*;
 pub use evacuate::{EvacuateResult, EvacuateServer};
-pub use field_gate::{ALL_GATE_REQUIREMENTS, FieldGate};
+pub use field_gate::{FieldGate, OperationGate};
 pub use flavor::{Flavor, FlavorQuery, FlavorSummary, FlavorVisibility};
-pub use flavor_admin::{CreateFlavor, ExtraSpecs, FlavorAccess};
+pub use flavor_admin::{CreateFlavor, ExtraSpecs, FLAVOR_DESCRIPTION, FlavorAccess};
 #[allow(unused_imports)]
 pub use hypervisor::*;
 #[allow(unused_imports)]
@@ -73,7 +73,9 @@ pub use server::{
 pub use server_action::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
 pub use server_action::{CreateImage, RebootType, ServerAction};
 pub use server_action::{NetworkAddress, ResetStateTarget};
-pub use server_group::{CreateServerGroup, ServerGroup, ServerGroupPolicy, ServerGroupQuery};
+pub use server_group::{
+    CreateServerGroup, SERVER_GROUP_POLICY, ServerGroup, ServerGroupPolicy, ServerGroupQuery,
+};
 #[allow(unused_imports)]
 pub use server_move::*;
 pub use server_query::{ServerQuery, SortDir};

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::field_gate::FieldGate;
 use super::string_enum::lenient;
+use crate::{MicroVersion, VersionReq};
 
 /// Quota limits of a project, a user in a project, the defaults, or a quota class
 /// (`-1` means unlimited). Fields absent at the microversion are `None`.
@@ -342,14 +343,14 @@ impl UpdateQuotaSet {
     }
 }
 
-/// Gates of quota fields (public for tests that parse every gate).
-pub const BELOW_2_36: &str = "<2.36";
+/// Network quotas (`fixed_ips`, `floating_ips`, ...) of projects end at 2.36.
+pub(crate) const BELOW_2_36: VersionReq = VersionReq::below(MicroVersion::new(2, 36));
 /// Injected file quotas end at 2.57.
-pub const BELOW_2_57: &str = "<2.57";
+pub(crate) const BELOW_2_57: VersionReq = VersionReq::below(MicroVersion::new(2, 57));
 /// Network quotas of classes end at 2.50.
-pub const BELOW_2_50: &str = "<2.50";
+pub(crate) const BELOW_2_50: VersionReq = VersionReq::below(MicroVersion::new(2, 50));
 /// Server group quotas of classes start at 2.50.
-pub const SINCE_2_50: &str = ">=2.50";
+pub(crate) const SINCE_2_50: VersionReq = VersionReq::at_least(MicroVersion::new(2, 50));
 
 #[cfg(test)]
 pub(crate) fn check_sample(key: &str, inner: Value, minor: u32, file: &str) {
@@ -379,7 +380,6 @@ pub(crate) fn check_sample(key: &str, inner: Value, minor: u32, file: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MicroVersion, VersionReq};
 
     #[test]
     fn update_serializes_only_set_fields_and_reports_gates() {
@@ -399,14 +399,13 @@ mod tests {
     #[test]
     fn quota_gates_mean_what_they_say() {
         let v = |m| MicroVersion::new(2, m);
-        for (text, yes, no) in [
+        for (req, yes, no) in [
             (BELOW_2_36, 35, 36),
             (BELOW_2_57, 56, 57),
             (BELOW_2_50, 49, 50),
             (SINCE_2_50, 50, 49),
         ] {
-            let req = VersionReq::parse(text).expect("gate parses");
-            assert!(req.matches(v(yes)) && !req.matches(v(no)), "{text}");
+            assert!(req.matches(v(yes)) && !req.matches(v(no)), "{req}");
         }
     }
 }

@@ -337,16 +337,13 @@ fn create_server_reports_its_gated_fields() {
 }
 
 #[test]
-fn every_gate_requirement_parses_and_means_what_it_says() {
-    use crate::{MicroVersion, VersionReq};
-    for text in ALL_GATE_REQUIREMENTS {
-        VersionReq::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    }
+fn range_gates_mean_what_they_say() {
+    use crate::MicroVersion;
     let v = |m| MicroVersion::new(2, m);
-    let personality = VersionReq::parse(super::field_gate::PERSONALITY).expect("req");
+    let personality = super::field_gate::PERSONALITY;
     assert!(personality.matches(v(56)) && !personality.matches(v(57)));
-    let bdm_tag = VersionReq::parse(super::field_gate::ONLY_2_32).expect("req");
+    let bdm_tag = super::field_gate::ONLY_2_32;
     assert!(bdm_tag.matches(v(32)) && !bdm_tag.matches(v(33)) && !bdm_tag.matches(v(31)));
-    let net_tag = VersionReq::parse(super::field_gate::NET_TAG_OLD).expect("req");
+    let net_tag = super::field_gate::NET_TAG_OLD;
     assert!(net_tag.matches(v(36)) && !net_tag.matches(v(37)));
 }

@@ -113,7 +113,7 @@ impl ServerAction {
     }
 
     /// The operation gate of the action itself, if it is not available at every version.
-    pub fn operation_gate(&self) -> Option<&'static str> {
+    pub fn operation_gate(&self) -> Option<crate::VersionReq> {
         match self {
             Self::TriggerCrashDump => Some(gate::SINCE_2_17),
             _ => None,
@@ -251,7 +251,8 @@ impl CreateBackup {
 
 /// The `addFloatingIp` / `removeFloatingIp` actions exist up to 2.43 (removed with the
 /// proxy APIs in 2.44).
-pub const FLOATING_IP_ACTIONS: &str = "<2.44";
+pub const FLOATING_IP_ACTIONS: crate::VersionReq =
+    crate::VersionReq::below(crate::MicroVersion::new(2, 44));
 
 /// A security group as `GET /servers/{id}/os-security-groups` lists it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

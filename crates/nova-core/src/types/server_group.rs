@@ -113,10 +113,10 @@ impl CreateServerGroup {
             self.policy,
             ServerGroupPolicy::SoftAffinity | ServerGroupPolicy::SoftAntiAffinity
         ) {
-            gates.push(FieldGate::new("policy=soft-*", &[SINCE_2_15]));
+            gates.push(FieldGate::new("policy=soft-*", &[SOFT_POLICIES]));
         }
         if self.max_server_per_host.is_some() {
-            gates.push(FieldGate::new("rules", &[SINCE_2_64]));
+            gates.push(FieldGate::new("rules", &[SERVER_GROUP_POLICY]));
         }
         gates
     }
@@ -197,9 +197,11 @@ impl ServerGroupQuery {
 }
 
 /// Soft policies start at 2.15.
-pub const SINCE_2_15: &str = ">=2.15";
+pub(crate) const SOFT_POLICIES: crate::VersionReq =
+    crate::VersionReq::at_least(crate::MicroVersion::new(2, 15));
 /// `policy` and `rules` start at 2.64.
-pub const SINCE_2_64: &str = ">=2.64";
+pub const SERVER_GROUP_POLICY: crate::VersionReq =
+    crate::VersionReq::at_least(crate::MicroVersion::new(2, 64));
 
 #[cfg(test)]
 mod tests {
