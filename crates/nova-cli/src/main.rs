@@ -1,6 +1,7 @@
 //! `nova`: the OpenStack Compute command-line client, built on keystone-auth, nova-core and
 //! nova-v2. See `nova --help` (exit codes at the end) and the crate README.
 
+mod cells;
 mod cli;
 mod commands;
 mod config;
