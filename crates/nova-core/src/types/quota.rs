@@ -348,8 +348,6 @@ pub const BELOW_2_36: &str = "<2.36";
 pub const BELOW_2_57: &str = "<2.57";
 /// Network quotas of classes end at 2.50.
 pub const BELOW_2_50: &str = "<2.50";
-/// Server group quotas of classes start at 2.50.
-pub const SINCE_2_50: &str = ">=2.50";
 
 #[cfg(test)]
 pub(crate) fn check_sample(key: &str, inner: Value, minor: u32, file: &str) {
@@ -407,7 +405,6 @@ mod tests {
             (BELOW_2_36, 35, 36),
             (BELOW_2_57, 56, 57),
             (BELOW_2_50, 49, 50),
-            (SINCE_2_50, 50, 49),
         ] {
             let req = VersionReq::parse(text).expect("gate parses");
             assert!(req.matches(v(yes)) && !req.matches(v(no)), "{text}");
