@@ -701,7 +701,7 @@ mod tests {
 
     #[test]
     fn block_device_errors_start_with_novaclients_sentence() {
-        let message = |item: &str, minor: u32| {
+        let message = |item: &str, minor: u16| {
             parse_bdm_v2(item, MicroVersion::new(2, minor))
                 .err()
                 .map(|e| e.message)
