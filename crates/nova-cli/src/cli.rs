@@ -23,7 +23,8 @@ pub fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
                   secure.yaml), OS_* environment variables, and the --os-* options below, in \
                   increasing order of precedence.",
     after_long_help = EXIT_CODES_HELP,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    infer_long_args = true
 )]
 pub struct Cli {
     /// Options that apply to every command.
@@ -415,8 +416,8 @@ pub enum Command {
     },
     /// Print absolute limits for a user.
     Limits {
-        /// Display information from single tenant (Admin only).
-        #[arg(long, value_name = "tenant")]
+        /// Display information from single tenant (Admin only; without a value: ignored).
+        #[arg(long, value_name = "tenant", num_args = 0..=1)]
         tenant: Option<String>,
         /// Include reservations count (always 0 on Nova; not sent from 2.75, which refuses it).
         #[arg(long)]
@@ -478,6 +479,9 @@ pub enum Command {
     /// Host-wide loops: host-evacuate-live, host-servers-migrate, host-meta.
     #[command(flatten)]
     HostLoops(crate::commands::host_loops::HostLoopCommand),
+    /// Commands for APIs Nova removed (agent-*, reset-network): they show Nova's answer.
+    #[command(flatten)]
+    Removed(crate::commands::removed::RemovedCommand),
     /// SSH into a server.
     Ssh(crate::commands::ssh::SshArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -649,14 +653,21 @@ pub struct ListArgs {
     /// Search servers by hostname to which they are assigned (admin).
     #[arg(long)]
     pub host: Option<String>,
-    /// Display information from all tenants (admin).
-    #[arg(long = "all-tenants")]
-    pub all_tenants: bool,
-    /// Display information from a single tenant (admin).
-    #[arg(long)]
+    /// Display information from all tenants (admin): `--all-tenants` alone is 1, `0` is off
+    /// (novaclient's `nargs='?'`; the default comes from ALL_TENANTS).
+    #[arg(
+        long = "all-tenants",
+        value_name = "0|1",
+        num_args = 0..=1,
+        default_missing_value = "1"
+    )]
+    pub all_tenants: Option<i64>,
+    /// Display information from a single tenant (admin; the option without a value is
+    /// ignored, as in novaclient).
+    #[arg(long, value_name = "tenant", num_args = 0..=1)]
     pub tenant: Option<String>,
-    /// Display information from a single user (admin).
-    #[arg(long)]
+    /// Display information from a single user (admin before 2.83; without a value: ignored).
+    #[arg(long, value_name = "user", num_args = 0..=1)]
     pub user: Option<String>,
     /// Only display deleted servers (admin).
     #[arg(long)]

@@ -5,6 +5,7 @@
 // novaclient's `<ARG>` notation for the user's terminal, not rustdoc HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
+mod cells;
 mod cli;
 mod commands;
 mod config;

@@ -72,8 +72,8 @@ impl Output {
                 let cells: Vec<Vec<String>> = pairs
                     .iter()
                     .map(|(k, v)| match *wrap {
-                        0 => vec![k.clone(), cell(v)],
-                        width => vec![k.clone(), fill(&cell(v), width)],
+                        0 => vec![k.clone(), property_cell(v)],
+                        width => vec![k.clone(), fill(&property_cell(v), width)],
                     })
                     .collect();
                 table(&["Property".to_owned(), "Value".to_owned()], &cells)
@@ -108,7 +108,7 @@ impl Output {
             (Output::Object { pairs, .. }, Format::Value) => {
                 let mut out = String::new();
                 for (_, v) in pairs {
-                    let _ = writeln!(out, "{}", cell(v));
+                    let _ = writeln!(out, "{}", property_cell(v));
                 }
                 out
             }
@@ -132,15 +132,14 @@ fn structured(value: &Value, format: Format) -> String {
     ensure_newline(text)
 }
 
-/// A value as table text: strings as they are, null as `-`, the rest as compact JSON.
+/// A list table's cell as novaclient prints it (see [`crate::cells`]).
 pub fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => "-".to_owned(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        other => other.to_string(),
-    }
+    crate::cells::list_cell(value)
+}
+
+/// A property table's value as novaclient prints it (see [`crate::cells`]).
+pub fn property_cell(value: &Value) -> String {
+    crate::cells::property_cell(value)
 }
 
 /// Python's `textwrap.fill(text, width)`: words (split at whitespace) packed greedily into

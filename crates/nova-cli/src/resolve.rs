@@ -4,7 +4,7 @@
 use http::{HeaderMap, Method, StatusCode};
 use keystone_auth::{Adapter, CloudConfig, Session};
 use nova_core::compute::ComputeClient;
-use nova_v2::{Flavor, Server};
+use nova_v2::{Flavor, FlavorQuery, FlavorVisibility, Server};
 use serde_json::Value;
 
 use crate::error::{CliError, CliResult};
@@ -28,20 +28,19 @@ fn candidates(items: &[String]) -> String {
     text
 }
 
-/// A flavor by id, else by unique exact name.
+/// A flavor by id, else by unique exact name among every flavor the caller may use, private
+/// ones included (novaclient's `find_resource(cs.flavors, name, is_public=None)`).
 pub async fn flavor(compute: &dyn ComputeClient, name_or_id: &str) -> CliResult<Flavor> {
     let flavors = compute.flavors();
-    match flavors.get(name_or_id).await {
-        Ok(found) => return Ok(found.value),
-        Err(e) if e.is_not_found() => {}
-        Err(e) => return Err(e.into()),
-    }
-    let all = flavors.list_detail().await?.value;
-    let mut matches: Vec<&Flavor> = all.iter().filter(|f| f.name == name_or_id).collect();
-    match matches.len() {
-        1 => Ok(matches.remove(0).clone()),
-        0 => {
-            let names: Vec<String> = all
+    match flavors.find(name_or_id).await {
+        Ok(found) => Ok(found.value),
+        Err(nova_core::Error::NotFoundByName { .. }) => {
+            let every = FlavorQuery::new().is_public(FlavorVisibility::All);
+            let names: Vec<String> = flavors
+                .list_detail_with(&every)
+                .await?
+                .value
+                .items
                 .iter()
                 .map(|f| format!("{} ({})", f.name, f.id))
                 .collect();
@@ -50,17 +49,17 @@ pub async fn flavor(compute: &dyn ComputeClient, name_or_id: &str) -> CliResult<
                 candidates(&names)
             )))
         }
-        _ => {
-            let ids: Vec<String> = matches.iter().map(|f| f.id.clone()).collect();
-            Err(CliError::new(
-                crate::error::ErrorKind::NotFound,
-                "NoUniqueMatch",
-                format!(
-                    "Multiple flavor matches found for '{name_or_id}', use an ID to be more specific: {}",
-                    candidates(&ids)
-                ),
-            ))
-        }
+        Err(nova_core::Error::Ambiguous {
+            candidates: ids, ..
+        }) => Err(CliError::new(
+            crate::error::ErrorKind::NotFound,
+            "NoUniqueMatch",
+            format!(
+                "Multiple flavor matches found for '{name_or_id}', use an ID to be more specific: {}",
+                candidates(&ids)
+            ),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -115,6 +114,22 @@ fn ids_and_names(list: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The image service's view of image `id` (Glance v2 `GET /v2/images/{id}`): `None` when
+/// there is no image service or no such image.
+pub async fn image_details(
+    session: &Session,
+    config: &CloudConfig,
+    id: &str,
+) -> CliResult<Option<Value>> {
+    let glance = Adapter::new(session.clone(), config.endpoint_filter("image"));
+    match glance.endpoint().await {
+        Ok(_) => {}
+        Err(keystone_auth::Error::EndpointNotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
+    glance_get(&glance, &format!("v2/images/{}", encode(id))).await
 }
 
 /// An image id from an id or exact name, through the catalog's `image` service (Glance v2).

@@ -44,7 +44,10 @@ async fn boot_list_show_actions_and_delete() {
     let server = json(&booted);
     assert_eq!(server["status"], "ACTIVE", "{server}");
     assert_eq!(server["name"], "web-1");
-    assert_eq!(server["image"], "70a599e0-31e7-49b7-b260-868f441e862b");
+    assert_eq!(
+        server["image"], "cirros-0.6.2 (70a599e0-31e7-49b7-b260-868f441e862b)",
+        "novaclient's `name (id)`"
+    );
     assert_eq!(server["metadata"]["role"], "web");
     assert_eq!(server["description"], "made by the CLI test");
     let id = server["id"].as_str().expect("id").to_owned();
@@ -70,7 +73,7 @@ async fn boot_list_show_actions_and_delete() {
     assert_eq!(rows[0]["Status"], "ACTIVE");
     assert_eq!(rows[0]["Power State"], "Running");
     let fields = json(&nova(&auth, &["list", "--fields", "name,status", "-f", "json"]).await);
-    assert_eq!(fields[0]["name"], "web-1", "{fields}");
+    assert_eq!(fields[0]["Name"], "web-1", "{fields}");
     let value = ok(&nova(&auth, &["list", "--minimal", "-f", "value"]).await);
     assert_eq!(value.trim(), format!("{id} web-1"));
 

@@ -2,7 +2,7 @@
 //! sends. Errors name the form field. Which fields the negotiated microversion can carry is
 //! asked of the request type's own `field_gates()`, so the form and the library agree.
 
-use nova_core::{MicroVersion, VersionReq};
+use nova_core::MicroVersion;
 use nova_v2::{
     BlockDeviceMappingV2, CreateServer, DiskConfig, NetworkSpec, Networks, SchedulerHints,
 };
@@ -54,12 +54,8 @@ impl GatedField {
 /// `None` when `version` accepts the field, else why not (for the disabled field's note).
 pub fn unavailable(field: GatedField, version: MicroVersion) -> Option<String> {
     for gate in field.probe().field_gates() {
-        let accepted = gate
-            .any_of
-            .iter()
-            .any(|req| VersionReq::parse(req).is_ok_and(|req| req.matches(version)));
-        if !accepted {
-            let needs = gate.any_of.last().copied().unwrap_or_default();
+        if !gate.admits(version) {
+            let needs = gate.current();
             return Some(format!(
                 "needs compute API version {needs}; this cloud speaks {version}"
             ));

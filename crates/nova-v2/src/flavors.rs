@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use nova_core::compute::FlavorApi;
-use nova_core::types::{Flavor, FlavorQuery, FlavorSummary, Link, Page, next_link};
+use nova_core::types::{
+    Flavor, FlavorQuery, FlavorSummary, FlavorVisibility, Link, Page, next_link,
+};
 use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -109,8 +111,11 @@ impl FlavorApi for FlavorManager {
             Err(e) if is_not_found(&e) => {}
             Err(e) => return Err(e),
         }
-        // By name among every flavor: the first page, then any pages it links to.
-        let first = self.list_detail_with(&FlavorQuery::default()).await?;
+        // By name among every flavor, private ones included (novaclient's `find` lists with
+        // `is_public=None`; Nova gives non-admins their accessible flavors whatever is sent):
+        // the first page, then any pages it links to.
+        let every = FlavorQuery::new().is_public(FlavorVisibility::All);
+        let first = self.list_detail_with(&every).await?;
         let mut value = Vec::new();
         let next = first.value.next.clone();
         let all = first.map(|page| value = page.items);
@@ -125,7 +130,13 @@ impl FlavorApi for FlavorManager {
                 },
                 key: |f: &Flavor| f.id.clone(),
                 fallback: |last: &Flavor| {
-                    Some(with_query("flavors/detail", &[("marker", last.id.clone())]))
+                    Some(with_query(
+                        "flavors/detail",
+                        &[
+                            ("is_public", FlavorVisibility::All.as_str().to_owned()),
+                            ("marker", last.id.clone()),
+                        ],
+                    ))
                 },
                 bounded: false,
             })
@@ -150,7 +161,7 @@ mod tests {
     use super::*;
     use crate::fake_transport::{FakeTransport, Reply};
     use http::Method;
-    use nova_core::types::{FlavorVisibility, SortDir};
+    use nova_core::types::SortDir;
     use serde_json::json;
 
     #[tokio::test]
@@ -224,7 +235,7 @@ mod tests {
             Reply::json(
                 200,
                 json!({"flavors": [flavor("1", "tiny")], "flavors_links": [
-                    {"rel": "next", "href": "http://h/v2.1/flavors/detail?marker=1"}]}),
+                    {"rel": "next", "href": "http://h/v2.1/flavors/detail?is_public=None&marker=1"}]}),
             ),
         );
         fake.on(
@@ -241,7 +252,11 @@ mod tests {
         let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
         assert_eq!(
             paths,
-            ["flavors/big", "flavors/detail", "flavors/detail?marker=1"]
+            [
+                "flavors/big",
+                "flavors/detail?is_public=None",
+                "flavors/detail?is_public=None&marker=1"
+            ]
         );
     }
 }

@@ -1,7 +1,8 @@
 //! A minimal Glance v2 under `/image`, enough for a client to turn an image
 //! name into an id: `GET /image/v2/images` (`name`, `limit`, `marker`) and
 //! `GET /image/v2/images/{id}`, over the images the Nova store knows
-//! (seeded images and createImage snapshots). Both need a valid
+//! (seeded images and createImage snapshots, with the properties createImage and backup
+//! sent as top-level keys, as Glance shows them). Both need a valid
 //! `X-Auth-Token`, as behind keystonemiddleware.
 
 use axum::Router;
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::keystone::errors::unauthorized;
+use crate::nova::resources::model::Image;
 use crate::request_id::{OPENSTACK_REQUEST_ID, new_request_id};
 use crate::state::SharedState;
 
@@ -70,7 +72,23 @@ async fn versions_explicit(State(state): State<SharedState>) -> Response {
     axum::Json(version_list(&state)).into_response()
 }
 
-fn image_view(id: &str, name: &str, created: &str) -> Value {
+/// An image as Glance v2 shows it: its properties as top-level keys, and a snapshot or
+/// backup private to the project that took it.
+fn image_view(image: &Image, created: &str) -> Value {
+    let mut view = base_view(&image.id, &image.name, created);
+    if let Some(owner) = &image.owner {
+        view["owner"] = json!(owner);
+        view["visibility"] = json!("private");
+    }
+    if let Value::Object(map) = &mut view {
+        for (key, value) in &image.properties {
+            map.entry(key.clone()).or_insert_with(|| json!(value));
+        }
+    }
+    view
+}
+
+fn base_view(id: &str, name: &str, created: &str) -> Value {
     json!({
         "id": id,
         "name": name,
@@ -122,14 +140,14 @@ async fn list(
         return *response;
     }
     let created = created(&state);
-    let mut images: Vec<(String, String)> = state
+    let mut images: Vec<Image> = state
         .nova
-        .images()
+        .image_records()
         .into_iter()
-        .filter(|(_, name)| query.name.as_ref().is_none_or(|n| n == name))
+        .filter(|i| query.name.as_ref().is_none_or(|n| *n == i.name))
         .collect();
     if let Some(marker) = &query.marker {
-        match images.iter().position(|(id, _)| id == marker) {
+        match images.iter().position(|i| i.id == *marker) {
             Some(at) => {
                 images.drain(..=at);
             }
@@ -150,13 +168,13 @@ async fn list(
     let mut body = json!({
         "images": images
             .iter()
-            .map(|(id, name)| image_view(id, name, &created))
+            .map(|image| image_view(image, &created))
             .collect::<Vec<_>>(),
         "first": "/v2/images",
         "schema": "/v2/schemas/images",
     });
-    if more && let Some((last, _)) = images.last() {
-        body["next"] = json!(format!("/v2/images?marker={last}&limit={limit}"));
+    if more && let Some(last) = images.last() {
+        body["next"] = json!(format!("/v2/images?marker={}&limit={limit}", last.id));
     }
     with_request_id(axum::Json(body).into_response())
 }
@@ -170,10 +188,8 @@ async fn show(
         return *response;
     }
     let created = created(&state);
-    match state.nova.images().into_iter().find(|(i, _)| *i == id) {
-        Some((id, name)) => {
-            with_request_id(axum::Json(image_view(&id, &name, &created)).into_response())
-        }
+    match state.nova.image_records().into_iter().find(|i| i.id == id) {
+        Some(image) => with_request_id(axum::Json(image_view(&image, &created)).into_response()),
         None => with_request_id(
             (
                 StatusCode::NOT_FOUND,

@@ -6,11 +6,11 @@ use nova_v2::{
     wait_for_status,
 };
 use secrecy::ExposeSecret;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{Ctx, for_each_server, key_values, read_file};
 use crate::cli::{PollableServers, RebuildArgs};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress::interruptible;
 
@@ -254,7 +254,7 @@ pub async fn rebuild(ctx: &Ctx, a: RebuildArgs) -> CliResult<Output> {
     } else {
         rebuilt.clone()
     };
-    let mut map = super::servers::details(&shown);
+    let mut map = super::servers::view(ctx, &shown, a.minimal).await?;
     if let Some(pass) = &rebuilt.admin_pass {
         map.insert("adminPass".into(), json!(pass.expose_secret()));
     }
@@ -292,10 +292,28 @@ pub async fn image_create(
         .await?;
     }
     if show {
-        let server = compute.servers().get(&server.id).await?.value;
-        let mut map = super::servers::details(&server);
-        map.insert("image_id".into(), json!(image_id));
-        return Ok(Output::object(map));
+        // novaclient's `_print_image(_find_image(cs, image_uuid))`: the image service's view
+        // of the snapshot, its properties (the `--metadata` keys among them) as rows.
+        let cloud = &ctx.cloud;
+        let Some(Value::Object(mut image)) =
+            crate::resolve::image_details(&cloud.session, &cloud.config, &image_id).await?
+        else {
+            return Err(CliError::not_found(format!(
+                "No image with a name or ID of '{image_id}' exists."
+            )));
+        };
+        image.remove("links");
+        if let Some(server) = image.remove("server") {
+            if let Some(id) = server.get("id") {
+                image.insert("server".into(), id.clone());
+            }
+        }
+        if let Some(Value::Object(metadata)) = image.remove("metadata") {
+            for (key, value) in metadata {
+                image.insert(format!("metadata {key}"), value);
+            }
+        }
+        return Ok(Output::object(image));
     }
     let mut map = serde_json::Map::new();
     map.insert("id".into(), json!(image_id));

@@ -120,6 +120,23 @@ fn interface_row(i: &InterfaceAttachment, tags: bool) -> Vec<Value> {
     row
 }
 
+/// novaclient's `_print_interface`: the attachment with `fixed_ips` replaced by an
+/// `ip_address` row, the addresses joined by commas.
+fn interface_object(attached: &InterfaceAttachment) -> Output {
+    let mut map = match serde_json::to_value(attached) {
+        Ok(Value::Object(map)) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+        _ => Map::new(),
+    };
+    map.remove("fixed_ips");
+    let ips: Vec<&str> = attached
+        .fixed_ips
+        .iter()
+        .map(|f| f.ip_address.as_str())
+        .collect();
+    map.insert("ip_address".into(), json!(ips.join(",")));
+    Output::object(map)
+}
+
 fn to_object<T: serde::Serialize>(value: &T) -> Output {
     match serde_json::to_value(value) {
         Ok(Value::Object(map)) => {
@@ -209,7 +226,7 @@ pub async fn run(ctx: &Ctx, command: AttachmentCommand) -> CliResult<Output> {
                 .attach(&server.id, &request)
                 .await?
                 .value;
-            Ok(to_object(&attached))
+            Ok(interface_object(&attached))
         }
         AttachmentCommand::InterfaceDetach { server, port_id } => {
             let server = crate::resolve::server(compute, &server).await?;

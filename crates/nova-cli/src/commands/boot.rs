@@ -17,58 +17,172 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::progress::interruptible;
 
-/// Parses the `--nic` options; `None` when there are none.
-pub fn parse_nics(items: &[String]) -> CliResult<Option<Networks>> {
+/// Whether `version` takes a `tag` on a NIC or a block device (novaclient's
+/// `_supports_nic_tags`: 2.32-2.36 and 2.42+; block devices: 2.32 and 2.42+).
+fn supports_tags(version: MicroVersion, block_device: bool) -> bool {
+    let v = |minor| MicroVersion::new(2, minor);
+    if block_device {
+        version == v(32) || version >= v(42)
+    } else {
+        (version >= v(32) && version <= v(36)) || version >= v(42)
+    }
+}
+
+/// novaclient's `Invalid nic argument` sentence at `version` (it lists the keys that
+/// version takes), for the `--nic` value `item`.
+fn nic_error(version: MicroVersion, item: &str, detail: &str) -> CliError {
+    let auto = version >= MicroVersion::new(2, 37);
+    let tag = supports_tags(version, false);
+    let form = match (auto, tag) {
+        (true, true) => {
+            "<auto,none,net-id=net-uuid,net-name=network-name,v4-fixed-ip=ip-addr,\
+             v6-fixed-ip=ip-addr,port-id=port-uuid,tag=tag>"
+        }
+        (true, false) => {
+            "<auto,none,net-id=net-uuid,net-name=network-name,v4-fixed-ip=ip-addr,\
+             v6-fixed-ip=ip-addr,port-id=port-uuid>"
+        }
+        (false, true) => {
+            "<net-id=net-uuid,net-name=network-name,v4-fixed-ip=ip-addr,\
+             v6-fixed-ip=ip-addr,port-id=port-uuid,tag=tag>"
+        }
+        (false, false) => {
+            "<net-id=net-uuid,net-name=network-name,v4-fixed-ip=ip-addr,\
+             v6-fixed-ip=ip-addr,port-id=port-uuid>"
+        }
+    };
+    let tail = if auto {
+        " Specifying a --nic of auto or none cannot be used with any other --nic value."
+    } else {
+        ""
+    };
+    CliError::usage(format!(
+        "Invalid nic argument '{item}'. Nic arguments must be of the form --nic {form}, \
+         with only one of net-id, net-name or port-id specified.{tail} ({detail})"
+    ))
+}
+
+/// Parses the `--nic` options as novaclient does at `version`, with its error messages
+/// (each followed by what exactly was wrong); `None` when there are none.
+pub fn parse_nics(items: &[String], version: MicroVersion) -> CliResult<Option<Networks>> {
     if items.is_empty() {
         return Ok(None);
     }
-    if items.iter().any(|i| i == "auto" || i == "none") {
-        if items.len() > 1 {
-            return Err(CliError::usage(
-                "--nic auto or --nic none cannot be combined with other --nic options",
-            ));
-        }
-        return Ok(Some(if items[0] == "auto" {
-            Networks::Auto
-        } else {
-            Networks::None
-        }));
-    }
+    let auto_allowed = version >= MicroVersion::new(2, 37);
+    let tag_allowed = supports_tags(version, false);
     let mut specs = Vec::new();
+    let mut special: Option<Networks> = None;
+    // As in novaclient, once `auto` or `none` is read any later key is refused.
+    let mut auto_or_none = false;
     for item in items {
-        let bad = |why: &str| {
-            CliError::usage(format!(
-                "invalid --nic {item:?}: {why} (expected net-id=<uuid>,v4-fixed-ip=<ip>,\
-                 v6-fixed-ip=<ip>,port-id=<uuid>,tag=<tag>, or auto, or none)"
-            ))
-        };
         let mut spec = NetworkSpec::default();
-        for pair in comma_list(item) {
-            let (k, v) = pair
-                .split_once('=')
-                .ok_or_else(|| bad(&format!("{pair:?} is not KEY=VALUE")))?;
+        let mut any_key = false;
+        let mut seen: Vec<&str> = Vec::new();
+        for pair in item.split(',') {
+            if auto_or_none {
+                return Err(CliError::usage(
+                    "'auto' or 'none' cannot be used with any other nic arguments",
+                ));
+            }
+            if pair == "auto" || pair == "none" {
+                if !auto_allowed {
+                    return Err(nic_error(
+                        version,
+                        item,
+                        &format!("--nic {pair} needs 2.37 or later"),
+                    ));
+                }
+                if any_key {
+                    return Err(CliError::usage(
+                        "'auto' or 'none' cannot be used with any other nic arguments",
+                    ));
+                }
+                auto_or_none = true;
+                special = Some(if pair == "auto" {
+                    Networks::Auto
+                } else {
+                    Networks::None
+                });
+                continue;
+            }
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(nic_error(
+                    version,
+                    item,
+                    &format!("{pair:?} is not KEY=VALUE"),
+                ));
+            };
+            if seen.contains(&k) {
+                return Err(nic_error(version, item, &format!("{k} given twice")));
+            }
+            seen.push(k);
+            any_key = true;
             match k {
                 "net-id" => spec.uuid = Some(v.to_owned()),
                 "port-id" => spec.port = Some(v.to_owned()),
-                "tag" => spec.tag = Some(v.to_owned()),
-                "v4-fixed-ip" | "v6-fixed-ip" => {
-                    let ip: IpAddr = v
-                        .parse()
-                        .map_err(|_| bad(&format!("{v:?} is not an IP address")))?;
-                    if (k == "v4-fixed-ip") != ip.is_ipv4() {
-                        return Err(bad(&format!("{v:?} is not an address for {k}")));
-                    }
-                    spec.fixed_ip = Some(ip);
+                "tag" if tag_allowed => spec.tag = Some(v.to_owned()),
+                "tag" => {
+                    return Err(nic_error(
+                        version,
+                        item,
+                        &format!("a NIC tag needs 2.32-2.36 or 2.42+, not {version}"),
+                    ));
                 }
-                other => return Err(bad(&format!("unknown key {other:?}"))),
+                "net-name" => {
+                    return Err(nic_error(
+                        version,
+                        item,
+                        "net-name needs the network service, which this client does not \
+                         use: give net-id",
+                    ));
+                }
+                "v4-fixed-ip" | "v6-fixed-ip" => {
+                    let ip: Option<IpAddr> = v.parse().ok();
+                    match ip {
+                        Some(ip) if (k == "v4-fixed-ip") == ip.is_ipv4() => {
+                            spec.fixed_ip = Some(ip);
+                        }
+                        _ => {
+                            let family = if k == "v4-fixed-ip" { "ipv4" } else { "ipv6" };
+                            return Err(CliError::usage(format!(
+                                "Invalid {family} address. ({v:?} given for {k})"
+                            )));
+                        }
+                    }
+                }
+                other => {
+                    return Err(nic_error(version, item, &format!("unknown key {other:?}")));
+                }
             }
         }
+        if auto_or_none {
+            continue;
+        }
         match (&spec.uuid, &spec.port) {
-            (Some(_), Some(_)) => return Err(bad("give either net-id or port-id, not both")),
-            (None, None) => return Err(bad("net-id or port-id is required")),
+            (Some(_), Some(_)) => {
+                return Err(nic_error(
+                    version,
+                    item,
+                    "give either net-id or port-id, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(nic_error(version, item, "net-id or port-id is required"));
+            }
             _ => {}
         }
         specs.push(spec);
+    }
+    if let Some(special) = special {
+        if items.len() > 1 {
+            let last = items.last().map(String::as_str).unwrap_or_default();
+            return Err(nic_error(
+                version,
+                last,
+                "--nic auto or --nic none cannot be combined with other --nic options",
+            ));
+        }
+        return Ok(Some(special));
     }
     Ok(Some(Networks::List(specs)))
 }
@@ -129,16 +243,42 @@ pub fn parse_legacy_bdm(item: &str) -> CliResult<BlockDeviceMapping> {
     Ok(bdm)
 }
 
-/// Parses one `--block-device key1=value1[,key2=value2...]`.
-pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
+/// Parses one `--block-device key1=value1[,key2=value2...]` as novaclient does at
+/// `version`, with its error messages (each followed by what exactly was wrong).
+pub fn parse_bdm_v2(item: &str, version: MicroVersion) -> CliResult<BlockDeviceMappingV2> {
     let bad = |why: String| CliError::usage(format!("invalid --block-device {item:?}: {why}"));
+    // novaclient's own sentence first, then ours.
+    let novaclient = |sentence: String, detail: &str| {
+        CliError::usage(format!("{sentence} (--block-device {item:?}: {detail})"))
+    };
     let pairs: Vec<(String, String)> = comma_list(item)
         .into_iter()
         .map(|p| match p.split_once('=') {
             Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
-            None => Err(bad(format!("{p:?} is not KEY=VALUE"))),
+            None => Err(novaclient(
+                format!(
+                    "Expected a comma-separated list of key=value pairs. '{p}' is not a \
+                     key=value pair."
+                ),
+                "every item is KEY=VALUE",
+            )),
         })
         .collect::<CliResult<_>>()?;
+    if pairs.iter().any(|(k, _)| k == "tag") && !supports_tags(version, true) {
+        return Err(novaclient(
+            format!("'tag' in block device mapping is not supported in API version {version}."),
+            "block device tags need 2.32 or 2.42+",
+        ));
+    }
+    if pairs.iter().any(|(k, _)| k == "volume_type") && version < MicroVersion::new(2, 67) {
+        return Err(novaclient(
+            format!(
+                "'volume_type' in block device mapping is not supported in API version \
+                 {version}."
+            ),
+            "volume_type needs 2.67+",
+        ));
+    }
     let get = |key: &str| {
         pairs
             .iter()
@@ -150,10 +290,13 @@ pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
             s.parse::<BdmSourceType>().unwrap_or(BdmSourceType::Blank)
         }
         Some(other) => {
-            return Err(bad(format!(
-                "The value of source_type key of --block-device should be one of 'volume', \
-                 'image', 'snapshot' or 'blank' but it was '{other}'"
-            )));
+            return Err(novaclient(
+                format!(
+                    "The value of source_type key of --block-device should be one of \
+                     'volume', 'image', 'snapshot' or 'blank' but it was '{other}'"
+                ),
+                "unknown source",
+            ));
         }
         None if get("id").is_some() => return Err(bad("source= is required with id=".into())),
         None => BdmSourceType::Blank,
@@ -209,7 +352,15 @@ pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
             "dest" => bdm.destination_type(match v.as_str() {
                 "volume" => BdmDestinationType::Volume,
                 "local" => BdmDestinationType::Local,
-                other => return Err(bad(format!("dest must be volume or local, not {other:?}"))),
+                other => {
+                    return Err(novaclient(
+                        format!(
+                            "The value of destination_type key of --block-device should be \
+                             either 'local' or 'volume' but it was '{other}'"
+                        ),
+                        "unknown dest",
+                    ));
+                }
             }),
             "bus" => bdm.disk_bus(v),
             "device" => bdm.device_name(v),
@@ -227,9 +378,13 @@ pub fn parse_bdm_v2(item: &str) -> CliResult<BlockDeviceMappingV2> {
                 "remove" => true,
                 "preserve" => false,
                 other => {
-                    return Err(bad(format!(
-                        "shutdown must be remove or preserve, not {other:?}"
-                    )));
+                    return Err(novaclient(
+                        format!(
+                            "The value of shutdown key of --block-device shall be either \
+                             'remove' or 'preserve' but it was '{other}'"
+                        ),
+                        "unknown shutdown",
+                    ));
                 }
             }),
             "tag" => bdm.tag(v),
@@ -331,6 +486,8 @@ pub fn swap_device(mib: u64) -> BlockDeviceMappingV2 {
 
 async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
     let cloud = &ctx.cloud;
+    let version = cloud.compute.microversion();
+    check_counts(a)?;
     let flavor = crate::resolve::flavor(cloud.compute.as_ref(), &a.flavor).await?;
     let mut req = CreateServer::new(&a.name, flavor.id);
     let sources = [
@@ -366,7 +523,9 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
         && a.swap.is_none()
     {
         return Err(CliError::usage(
-            "you must provide an image, a volume, a snapshot or --block-device to boot from",
+            "you need to specify at least one source ID (Image, Snapshot, or Volume), a block \
+             device mapping or provide a set of properties to match against an image \
+             (give --image, --boot-volume, --snapshot or --block-device)",
         ));
     }
     for (k, v) in key_values(&a.meta, "--meta")? {
@@ -377,11 +536,6 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
     }
     if let Some(n) = a.max_count {
         req = req.max_count(n);
-    }
-    if let (Some(min), Some(max)) = (a.min_count, a.max_count)
-        && min > max
-    {
-        return Err(CliError::usage("--min-count must not exceed --max-count"));
     }
     if let Some(key) = &a.key_name {
         req = req.key_name(key);
@@ -404,7 +558,7 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
         req = req.block_device_mapping(parse_legacy_bdm(item)?);
     }
     for item in &a.block_device {
-        req = req.block_device_mapping_v2(parse_bdm_v2(item)?);
+        req = req.block_device_mapping_v2(parse_bdm_v2(item, version)?);
     }
     for item in &a.ephemeral {
         req = req.block_device_mapping_v2(parse_ephemeral(item)?);
@@ -450,7 +604,7 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
     if let Some(hints) = parse_hints(&a.hint)? {
         req = req.scheduler_hints(hints);
     }
-    match parse_nics(&a.nic)? {
+    match parse_nics(&a.nic, version)? {
         Some(networks) => req = req.networks(networks),
         // novaclient's default from 2.37, where Nova requires `networks`
         None if cloud.compute.microversion() >= MicroVersion::new(2, 37) => {
@@ -459,7 +613,13 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
         None => {}
     }
     if let Some(value) = &a.config_drive {
-        req = req.config_drive(parse_bool(value, "--config-drive")?);
+        let on = parse_bool(value, "--config-drive").map_err(|_| {
+            CliError::usage(format!(
+                "The value of the '--config-drive' option must be a boolean value. \
+                 ({value:?} is not true or false)"
+            ))
+        })?;
+        req = req.config_drive(on);
     }
     if let Some(d) = &a.description {
         req = req.description(d);
@@ -477,6 +637,24 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
         req = req.return_reservation_id(true);
     }
     Ok(req)
+}
+
+/// novaclient's checks of `--min-count` / `--max-count`, before anything is looked up.
+fn check_counts(a: &BootArgs) -> CliResult<()> {
+    if a.min_count == Some(0) {
+        return Err(CliError::usage("min_count should be >= 1 (--min-count 0)"));
+    }
+    if a.max_count == Some(0) {
+        return Err(CliError::usage("max_count should be >= 1 (--max-count 0)"));
+    }
+    if let (Some(min), Some(max)) = (a.min_count, a.max_count)
+        && min > max
+    {
+        return Err(CliError::usage(format!(
+            "min_count should be <= max_count (--min-count {min} > --max-count {max})"
+        )));
+    }
+    Ok(())
 }
 
 /// `nova boot`.
@@ -504,7 +682,7 @@ pub async fn boot(ctx: &Ctx, a: BootArgs) -> CliResult<Output> {
     } else {
         servers.get(&created.id).await?.value
     };
-    let mut map = super::servers::details(&server);
+    let mut map = super::servers::view(ctx, &server, false).await?;
     if let Some(pass) = &created.admin_pass {
         map.insert("adminPass".into(), json!(pass.expose_secret()));
     }
@@ -517,7 +695,8 @@ mod tests {
 
     #[test]
     fn nics_parse_like_novaclient() {
-        let one = parse_nics(&["net-id=n1,v4-fixed-ip=10.0.0.5,tag=a".into()])
+        let latest = MicroVersion::new(2, 96);
+        let one = parse_nics(&["net-id=n1,v4-fixed-ip=10.0.0.5,tag=a".into()], latest)
             .unwrap_or_else(|e| panic!("{e}"));
         match one {
             Some(Networks::List(specs)) => {
@@ -528,7 +707,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            parse_nics(&["auto".into()]).ok().flatten(),
+            parse_nics(&["auto".into()], latest).ok().flatten(),
             Some(Networks::Auto)
         );
         for bad in [
@@ -539,7 +718,7 @@ mod tests {
             vec!["bogus=1,net-id=a".to_owned()],
         ] {
             assert_eq!(
-                parse_nics(&bad).err().map(|e| e.exit_code()),
+                parse_nics(&bad, latest).err().map(|e| e.exit_code()),
                 Some(2),
                 "{bad:?}"
             );
@@ -547,26 +726,98 @@ mod tests {
     }
 
     #[test]
+    fn nic_errors_start_with_novaclients_sentence() {
+        let old = MicroVersion::new(2, 31);
+        let tagged = parse_nics(&["net-id=n1,tag=a".into()], old)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(
+            tagged.starts_with(
+                "Invalid nic argument 'net-id=n1,tag=a'. Nic arguments must be of the form \
+                 --nic <net-id=net-uuid,net-name=network-name,v4-fixed-ip=ip-addr,\
+                 v6-fixed-ip=ip-addr,port-id=port-uuid>, with only one of net-id, net-name or \
+                 port-id specified. ("
+            ),
+            "{tagged}"
+        );
+        let auto = parse_nics(&["auto".into()], old).err().map(|e| e.message);
+        assert!(auto.is_some_and(|m| m.starts_with("Invalid nic argument 'auto'.")));
+        let ip = parse_nics(
+            &["net-id=a,v4-fixed-ip=fd00::1".into()],
+            MicroVersion::new(2, 96),
+        )
+        .err()
+        .map(|e| e.message)
+        .unwrap_or_default();
+        assert!(ip.starts_with("Invalid ipv4 address."), "{ip}");
+        let mixed = parse_nics(
+            &["auto".into(), "net-id=a".into()],
+            MicroVersion::new(2, 96),
+        )
+        .err()
+        .map(|e| e.message)
+        .unwrap_or_default();
+        assert_eq!(
+            mixed,
+            "'auto' or 'none' cannot be used with any other nic arguments"
+        );
+    }
+
+    #[test]
+    fn block_device_errors_start_with_novaclients_sentence() {
+        let message = |item: &str, minor: u16| {
+            parse_bdm_v2(item, MicroVersion::new(2, minor))
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default()
+        };
+        assert!(
+            message("source=blank,size=1,tag=t", 31).starts_with(
+                "'tag' in block device mapping is not supported in API version 2.31. ("
+            ),
+        );
+        assert!(parse_bdm_v2("source=blank,size=1,tag=t", MicroVersion::new(2, 32)).is_ok());
+        assert!(
+            message("source=blank,size=1,volume_type=x", 66).starts_with(
+                "'volume_type' in block device mapping is not supported in API version 2.66."
+            )
+        );
+        assert!(message("source=floppy", 96).starts_with(
+            "The value of source_type key of --block-device should be one of 'volume', \
+             'image', 'snapshot' or 'blank' but it was 'floppy' ("
+        ));
+        assert!(message("source=blank,shutdown=keep", 96).starts_with(
+            "The value of shutdown key of --block-device shall be either 'remove' or \
+             'preserve' but it was 'keep'"
+        ));
+    }
+
+    #[test]
     fn block_devices_parse() {
+        let latest = MicroVersion::new(2, 96);
         let legacy = parse_legacy_bdm("vdb=vol-1:snap:10:true").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(legacy.snapshot_id.as_deref(), Some("vol-1"));
         assert_eq!(legacy.volume_size, Some(10));
         assert_eq!(legacy.delete_on_termination, Some(true));
-        let v2 = parse_bdm_v2("source=image,id=img,dest=volume,size=5,bootindex=0,shutdown=remove")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let v2 = parse_bdm_v2(
+            "source=image,id=img,dest=volume,size=5,bootindex=0,shutdown=remove",
+            latest,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(v2.source_type, BdmSourceType::Image);
         assert_eq!(v2.uuid.as_deref(), Some("img"));
         assert_eq!(v2.boot_index, Some(0));
         assert_eq!(v2.delete_on_termination, Some(true));
-        assert!(parse_bdm_v2("dest=nowhere").is_err());
-        assert!(parse_bdm_v2("source=floppy").is_err());
-        let blank = parse_bdm_v2("size=1").unwrap_or_else(|e| panic!("{e}"));
+        assert!(parse_bdm_v2("dest=nowhere", latest).is_err());
+        assert!(parse_bdm_v2("source=floppy", latest).is_err());
+        let blank = parse_bdm_v2("size=1", latest).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(blank.destination_type, Some(BdmDestinationType::Local));
         assert_eq!(blank.delete_on_termination, Some(true));
-        let vol = parse_bdm_v2("source=volume,id=v").unwrap_or_else(|e| panic!("{e}"));
+        let vol = parse_bdm_v2("source=volume,id=v", latest).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(vol.destination_type, Some(BdmDestinationType::Volume));
         assert_eq!(vol.delete_on_termination, None);
-        assert!(parse_bdm_v2("id=x").is_err());
+        assert!(parse_bdm_v2("id=x", latest).is_err());
     }
 
     #[test]
@@ -582,7 +833,7 @@ mod tests {
             "source=snapshot,id=a b",
             "size=1,device=",
         ] {
-            let err = parse_bdm_v2(bad)
+            let err = parse_bdm_v2(bad, MicroVersion::new(2, 100))
                 .err()
                 .map(|e| e.message)
                 .unwrap_or_default();

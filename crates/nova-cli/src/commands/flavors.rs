@@ -10,10 +10,14 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
 fn specs(flavor: &Flavor) -> Value {
-    flavor
-        .extra_specs
-        .as_ref()
-        .map_or(Value::Null, |s| json!(s))
+    match &flavor.extra_specs {
+        Some(specs) => json!(specs),
+        None => flavor
+            .extra
+            .get("extra_specs")
+            .cloned()
+            .unwrap_or(Value::Null),
+    }
 }
 
 /// `nova flavor-list`'s options (novaclient's names).
@@ -87,14 +91,25 @@ impl FlavorListArgs {
 /// admin).
 pub async fn list(ctx: &Ctx, args: FlavorListArgs) -> CliResult<Output> {
     let query = args.query()?;
-    let flavors = ctx
-        .cloud
-        .compute
+    let compute = ctx.cloud.compute.as_ref();
+    let mut flavors = compute
         .flavors()
         .list_detail_with(&query)
         .await?
         .value
         .items;
+    if args.extra_specs {
+        // Nova embeds them from 2.61; before, novaclient reads each flavor's os-extra_specs.
+        for flavor in flavors.iter_mut().filter(|f| f.extra_specs.is_none()) {
+            match compute.flavor_admin().extra_specs(&flavor.id).await {
+                Ok(found) => flavor.extra_specs = Some(found.value),
+                Err(e) if e.is_not_found() => {
+                    flavor.extra.insert("extra_specs".into(), json!("N/A"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
     Ok(table(ctx, &flavors, args.extra_specs))
 }
 
@@ -114,11 +129,11 @@ pub fn table(ctx: &Ctx, flavors: &[Flavor], extra_specs: bool) -> Output {
         "RXTX_Factor",
         "Is_Public",
     ];
-    if with_description {
-        columns.push("Description");
-    }
     if extra_specs {
         columns.push("extra_specs");
+    }
+    if with_description {
+        columns.push("Description");
     }
     let rows = flavors
         .iter()
@@ -129,20 +144,16 @@ pub fn table(ctx: &Ctx, flavors: &[Flavor], extra_specs: bool) -> Output {
                 json!(f.ram),
                 json!(f.disk),
                 json!(f.ephemeral.unwrap_or(0)),
-                if f.swap == 0 {
-                    json!("")
-                } else {
-                    json!(f.swap)
-                },
+                swap(compute.microversion(), f.swap),
                 json!(f.vcpus),
                 json!(f.rxtx_factor.unwrap_or(1.0)),
                 json!(f.is_public.unwrap_or(true)),
             ];
-            if with_description {
-                row.push(f.description.as_ref().map_or(Value::Null, |d| json!(d)));
-            }
             if extra_specs {
                 row.push(specs(f));
+            }
+            if with_description {
+                row.push(f.description.as_ref().map_or(Value::Null, |d| json!(d)));
             }
             row
         })
@@ -150,13 +161,49 @@ pub fn table(ctx: &Ctx, flavors: &[Flavor], extra_specs: bool) -> Output {
     Output::list(&columns, rows)
 }
 
-/// `nova flavor-show`.
+/// A flavor's swap as Nova sends it and novaclient prints it: `""` for none below 2.75,
+/// the number (0 for none) from 2.75.
+pub fn swap(version: MicroVersion, mib: u64) -> Value {
+    if mib == 0 && version < MicroVersion::new(2, 75) {
+        json!("")
+    } else {
+        json!(mib)
+    }
+}
+
+/// `nova flavor-show`: the flavor as Nova sent it (swap as Nova spells it), with the extra
+/// specs read from `os-extra_specs` below 2.61 as novaclient does (`N/A` when refused).
 pub async fn show(ctx: &Ctx, name_or_id: &str) -> CliResult<Output> {
-    let flavor = crate::resolve::flavor(ctx.cloud.compute.as_ref(), name_or_id).await?;
+    let compute = ctx.cloud.compute.as_ref();
+    let version = compute.microversion();
+    let flavor = crate::resolve::flavor(compute, name_or_id).await?;
     let mut map = match serde_json::to_value(&flavor) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),
     };
     map.remove("links");
+    map.insert("swap".into(), swap(version, flavor.swap));
+    // Fields this microversion does not have are not rows.
+    for (key, present) in [
+        ("OS-FLV-DISABLED:disabled", flavor.disabled.is_some()),
+        ("rxtx_factor", flavor.rxtx_factor.is_some()),
+        ("OS-FLV-EXT-DATA:ephemeral", flavor.ephemeral.is_some()),
+        (
+            "description",
+            version >= MicroVersion::new(2, 55) || flavor.description.is_some(),
+        ),
+    ] {
+        if !present {
+            map.remove(key);
+        }
+    }
+    if flavor.extra_specs.is_none() {
+        let specs = match compute.flavor_admin().extra_specs(&flavor.id).await {
+            Ok(found) => json!(found.value),
+            Err(e) if e.is_not_found() => json!("N/A"),
+            Err(e) => return Err(e.into()),
+        };
+        map.insert("extra_specs".into(), specs);
+    }
     Ok(Output::object(map))
 }

@@ -15,6 +15,7 @@ pub mod keypairs;
 pub mod meta_tags;
 pub mod moves;
 pub mod quotas;
+pub mod removed;
 pub mod rescue_shelve;
 pub mod server_admin;
 pub mod server_groups;
@@ -151,6 +152,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> CliResult<Output> {
         // Printed by main before any authentication.
         Command::Completion { .. } | Command::BashCompletion => Ok(Output::Nothing),
         Command::UsageAudit(c) => usage_audit::run(ctx, c).await,
+        Command::Removed(c) => removed::run(ctx, c).await,
     }
 }
 

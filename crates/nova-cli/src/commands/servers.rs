@@ -47,20 +47,31 @@ fn as_map(server: &Server) -> Map<String, Value> {
     }
 }
 
-/// Keys shown even when null (Nova sends them as null).
-const KEEP_NULL: &[&str] = &[
-    "OS-EXT-STS:task_state",
-    "OS-SRV-USG:terminated_at",
-    "description",
-    "key_name",
-    "locked_reason",
+/// Keys Nova sends as null, with the microversion that added them (a null key of the typed
+/// server is otherwise one the response did not have).
+const KEEP_NULL: &[(&str, u16)] = &[
+    ("OS-EXT-STS:task_state", 1),
+    ("OS-SRV-USG:terminated_at", 1),
+    ("key_name", 1),
+    ("description", 19),
+    ("trusted_image_certificates", 63),
+    ("locked_reason", 73),
+    ("pinned_availability_zone", 96),
 ];
 
-/// The `Property | Value` view of a server, shaped like novaclient's `_print_server`.
-pub fn details(server: &Server) -> Map<String, Value> {
+/// Whether `key` with a null value is one Nova sends at `version`.
+fn kept_null(key: &str, version: nova_core::MicroVersion) -> bool {
+    KEEP_NULL
+        .iter()
+        .any(|(k, minor)| *k == key && version >= nova_core::MicroVersion::new(2, *minor))
+}
+
+/// The `Property | Value` view of a server at `version`, shaped like novaclient's
+/// `_print_server` without its lookups (see [`view`]).
+pub fn details(server: &Server, version: nova_core::MicroVersion) -> Map<String, Value> {
     let mut map = as_map(server);
     // Keys the response did not have decode as null; show only those Nova sends as null.
-    map.retain(|k, v| !v.is_null() || KEEP_NULL.contains(&k.as_str()));
+    map.retain(|k, v| !v.is_null() || kept_null(k, version));
     map.remove("links");
     map.remove("addresses");
     for (net, addrs) in &server.addresses {
@@ -94,17 +105,69 @@ pub fn details(server: &Server) -> Map<String, Value> {
             );
         }
     }
-    if let Some(Value::Array(groups)) = map.remove("security_groups") {
-        let names: Vec<&str> = groups.iter().filter_map(|g| g["name"].as_str()).collect();
+    if let Some(Value::Array(groups)) = map.remove("security_groups")
+        && !groups.is_empty()
+    {
+        // Once per name, sorted (Nova repeats a group for every port).
+        let names: std::collections::BTreeSet<&str> =
+            groups.iter().filter_map(|g| g["name"].as_str()).collect();
+        let names: Vec<&str> = names.into_iter().collect();
         map.insert("security_groups".into(), json!(names.join(", ")));
     }
     map
 }
 
-/// `nova show` (`--minimal` is accepted for compatibility: no extra lookups are made anyway).
-pub async fn show(ctx: &Ctx, name_or_id: &str, _minimal: bool) -> CliResult<Output> {
-    let server = crate::resolve::server(ctx.cloud.compute.as_ref(), name_or_id).await?;
-    Ok(Output::object(details(&server)))
+/// novaclient's `_print_server`: [`details`] with the flavor and image rows as novaclient
+/// shows them. From 2.47 the embedded flavor is `flavor:*` rows, or with `minimal` one
+/// `flavor` row with its original name; below 2.47 `flavor` and `image` are `NAME (ID)`
+/// (looked up; `Flavor not found (ID)` / `Image not found (ID)`), or bare ids with `minimal`.
+pub async fn view(ctx: &Ctx, server: &Server, minimal: bool) -> CliResult<Map<String, Value>> {
+    let compute = ctx.cloud.compute.as_ref();
+    let mut map = details(server, compute.microversion());
+    map.remove("OS-EXT-SRV-ATTR:user_data");
+    if compute.microversion() >= nova_core::MicroVersion::new(2, 47) {
+        if minimal {
+            map.retain(|k, _| !k.starts_with("flavor:"));
+            let name = server
+                .flavor
+                .as_ref()
+                .and_then(|f| f.original_name())
+                .map_or(Value::Null, |n| json!(n));
+            map.insert("flavor".into(), name);
+        }
+    } else if !minimal && let Some(id) = server.flavor.as_ref().and_then(|f| f.id()) {
+        let label = match compute.flavors().get(id).await {
+            Ok(found) => format!("{} ({id})", found.value.name),
+            Err(_) => format!("Flavor not found ({id})"),
+        };
+        map.insert("flavor".into(), json!(label));
+    }
+    if !minimal && let Some(id) = server.image.as_ref().and_then(|i| i.id()) {
+        let cloud = &ctx.cloud;
+        let name = crate::resolve::image_details(&cloud.session, &cloud.config, id)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|image| image["name"].as_str().map(str::to_owned));
+        let label = match name {
+            Some(name) => format!("{name} ({id})"),
+            None => format!("Image not found ({id})"),
+        };
+        map.insert("image".into(), json!(label));
+    }
+    Ok(map)
+}
+
+/// `nova show [--minimal]`.
+pub async fn show(ctx: &Ctx, name_or_id: &str, minimal: bool) -> CliResult<Output> {
+    let compute = ctx.cloud.compute.as_ref();
+    let mut server = crate::resolve::server(compute, name_or_id).await?;
+    if server.id != name_or_id {
+        // Found by name in a listing: read it again by id, as novaclient does, for the fields
+        // Nova only shows one server with (server_groups from 2.71).
+        server = compute.servers().get(&server.id).await?.value;
+    }
+    Ok(Output::object(view(ctx, &server, minimal).await?))
 }
 
 fn sort_keys(text: &str) -> CliResult<Vec<(String, SortDir)>> {
@@ -127,6 +190,19 @@ fn sort_keys(text: &str) -> CliResult<Vec<(String, SortDir)>> {
             Ok((key, dir))
         })
         .collect()
+}
+
+/// Whether `list` asks for every project: `--all-tenants [N]` (N != 0), else the
+/// `ALL_TENANTS` variable novaclient reads (a boolean spelling), and always with `--tenant`.
+fn all_tenants(a: &ListArgs) -> bool {
+    let asked = match a.all_tenants {
+        Some(n) => n != 0,
+        None => std::env::var("ALL_TENANTS")
+            .ok()
+            .and_then(|v| super::parse_bool(&v, "ALL_TENANTS").ok())
+            .unwrap_or(false),
+    };
+    asked || a.tenant.is_some()
 }
 
 async fn query(ctx: &Ctx, a: &ListArgs) -> CliResult<ServerQuery> {
@@ -163,7 +239,7 @@ async fn query(ctx: &Ctx, a: &ListArgs) -> CliResult<ServerQuery> {
     if let Some(v) = &a.reservation_id {
         q = q.reservation_id(v);
     }
-    if a.all_tenants || a.tenant.is_some() {
+    if all_tenants(a) {
         q = q.all_tenants(true);
     }
     if let Some(v) = &a.tenant {
@@ -260,22 +336,142 @@ fn power_state_code(name: &str) -> CliResult<PowerState> {
     Ok(PowerState::from_code(code))
 }
 
-fn field_value(server: &Server, map: &Map<String, Value>, field: &str) -> Value {
-    match field {
-        "networks" => json!(networks(server)),
-        "power_state" => json!(power_state_name(server.power_state.as_ref())),
-        _ => [
-            "",
-            "OS-EXT-STS:",
-            "OS-EXT-SRV-ATTR:",
-            "OS-EXT-AZ:",
-            "OS-DCF:",
-            "OS-SRV-USG:",
-        ]
-        .iter()
-        .find_map(|prefix| map.get(&format!("{prefix}{field}")).cloned())
-        .unwrap_or(Value::Null),
+/// A server as novaclient's `list --fields` sees it: the keys Nova sent, the short names it
+/// adds (`host`, `task_state`, `instance_name`, `power_state` as a name, `host_id`), the
+/// embedded flavor as `flavor:*` from 2.47 (else the flavor id), security groups by name.
+fn list_view(server: &Server, version: nova_core::MicroVersion) -> Map<String, Value> {
+    let embedded_flavor = version >= nova_core::MicroVersion::new(2, 47);
+    let mut map = as_map(server);
+    map.retain(|k, v| !v.is_null() || kept_null(k, version));
+    for (from, to) in [
+        ("OS-EXT-SRV-ATTR:host", "host"),
+        ("OS-EXT-STS:task_state", "task_state"),
+        ("OS-EXT-SRV-ATTR:instance_name", "instance_name"),
+        ("OS-EXT-STS:power_state", "power_state"),
+        ("hostId", "host_id"),
+    ] {
+        if !map.contains_key(to)
+            && let Some(v) = map.get(from).cloned()
+        {
+            map.insert(to.to_owned(), v);
+        }
     }
+    let power = match server.power_state {
+        Some(_) => json!(power_state_name(server.power_state.as_ref())),
+        None => json!("N/A"),
+    };
+    map.insert("power_state".into(), power);
+    map.entry("task_state").or_insert_with(|| json!("N/A"));
+    match map.remove("flavor") {
+        Some(Value::Object(flavor)) if embedded_flavor => {
+            for (k, v) in flavor {
+                map.insert(format!("flavor:{k}"), v);
+            }
+            // novaclient still accepts the field `flavor` here, and prints it empty.
+            map.insert("flavor".into(), json!(""));
+        }
+        Some(Value::Object(flavor)) => {
+            map.insert(
+                "flavor".into(),
+                flavor.get("id").cloned().unwrap_or(Value::Null),
+            );
+        }
+        Some(other) => {
+            map.insert("flavor".into(), other);
+        }
+        None => {}
+    }
+    match map.remove("security_groups") {
+        Some(Value::Array(groups)) if !groups.is_empty() => {
+            let names: Vec<&str> = groups.iter().filter_map(|g| g["name"].as_str()).collect();
+            map.insert("security_groups".into(), json!(names.join(", ")));
+        }
+        // An empty list is what the typed server holds when Nova sent none.
+        _ => {}
+    }
+    map
+}
+
+/// novaclient's column title for a field (`_format_field_name`): the part after the last
+/// `:` with `_` as spaces, title-cased unless of mixed case; `flavor:disk` is `flavor: Disk`.
+fn field_title(field: &str) -> String {
+    let (prefix, last) = match field.rsplit_once(':') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, field),
+    };
+    let name = last.replace('_', " ");
+    let has_upper = name.chars().any(char::is_uppercase);
+    let has_lower = name.chars().any(char::is_lowercase);
+    let name = if has_upper && has_lower {
+        name
+    } else {
+        title_case(&name)
+    };
+    match prefix {
+        Some(p) => format!("{p}: {name}"),
+        None => name,
+    }
+}
+
+/// Python's `str.title()`: a letter after a non-letter is upper case, the rest lower case.
+fn title_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_letter = false;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if after_letter {
+                out.extend(c.to_lowercase());
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            after_letter = true;
+        } else {
+            out.push(c);
+            after_letter = false;
+        }
+    }
+    out
+}
+
+/// `list --fields`: `ID` then each named field once (novaclient refuses a field the first
+/// server does not have).
+fn fields_table(
+    servers: &[Server],
+    fields: &str,
+    version: nova_core::MicroVersion,
+) -> CliResult<Output> {
+    let views: Vec<Map<String, Value>> = servers.iter().map(|s| list_view(s, version)).collect();
+    let mut chosen: Vec<String> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    for field in fields.split(',') {
+        let known = field == "networks" || views.first().is_none_or(|v| v.contains_key(field));
+        if !known {
+            missing.push(format!("'{field}'"));
+        } else if field != "id" && !chosen.iter().any(|c| c == field) {
+            chosen.push(field.to_owned());
+        }
+    }
+    if !missing.is_empty() {
+        return Err(CliError::usage(format!(
+            "Non-existent fields are specified: [{}]",
+            missing.join(", ")
+        )));
+    }
+    let mut columns = vec!["ID".to_owned()];
+    columns.extend(chosen.iter().map(|f| field_title(f)));
+    let rows = servers
+        .iter()
+        .zip(&views)
+        .map(|(server, view)| {
+            let mut row = vec![json!(server.id)];
+            row.extend(chosen.iter().map(|f| match f.as_str() {
+                "networks" => json!(networks(server)),
+                other => view.get(other).cloned().unwrap_or_else(|| json!("")),
+            }));
+            row
+        })
+        .collect();
+    Ok(Output::List { columns, rows })
 }
 
 /// `nova list`.
@@ -299,30 +495,18 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> CliResult<Output> {
             .collect();
         return Ok(Output::list(&["ID", "Name"], rows));
     }
-    if let Some(fields) = &a.fields {
-        let fields = comma_list(fields);
-        let mut columns = vec!["ID".to_owned()];
-        columns.extend(fields.iter().filter(|f| f.as_str() != "id").cloned());
-        let rows = servers
-            .iter()
-            .map(|s| {
-                let map = as_map(s);
-                let mut row = vec![json!(s.id)];
-                row.extend(
-                    fields
-                        .iter()
-                        .filter(|f| f.as_str() != "id")
-                        .map(|f| field_value(s, &map, f)),
-                );
-                row
-            })
-            .collect();
-        return Ok(Output::List { columns, rows });
+    if let Some(fields) = a.fields.as_deref().filter(|_| !servers.is_empty()) {
+        return fields_table(&servers, fields, ctx.cloud.compute.microversion());
     }
+    // novaclient adds `Tenant ID` for every project and `Updated` with a changes filter.
+    let with_tenant = all_tenants(&a);
+    let with_updated = a.changes_since.is_some()
+        || (a.changes_before.is_some()
+            && ctx.cloud.compute.microversion() >= nova_core::MicroVersion::new(2, 66));
     let rows = servers
         .iter()
         .map(|s| {
-            vec![
+            let mut row = vec![
                 json!(s.id),
                 json!(s.name),
                 json!(s.status.to_string()),
@@ -331,20 +515,31 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> CliResult<Output> {
                     .map_or(Value::Null, |t| json!(t.to_string())),
                 json!(power_state_name(s.power_state.as_ref())),
                 json!(networks(s)),
-            ]
+            ];
+            if with_tenant {
+                row.insert(2, json!(s.tenant_id));
+            }
+            if with_updated {
+                row.push(json!(s.updated));
+            }
+            row
         })
         .collect();
-    Ok(Output::list(
-        &[
-            "ID",
-            "Name",
-            "Status",
-            "Task State",
-            "Power State",
-            "Networks",
-        ],
-        rows,
-    ))
+    let mut columns = vec![
+        "ID",
+        "Name",
+        "Status",
+        "Task State",
+        "Power State",
+        "Networks",
+    ];
+    if with_tenant {
+        columns.insert(2, "Tenant ID");
+    }
+    if with_updated {
+        columns.push("Updated");
+    }
+    Ok(Output::list(&columns, rows))
 }
 
 /// `nova delete [--wait]`.
@@ -395,4 +590,19 @@ pub async fn update(ctx: &Ctx, a: UpdateArgs) -> CliResult<Output> {
     }
     compute.servers().update(&server.id, &req).await?;
     Ok(Output::Nothing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_titles_are_novaclients() {
+        assert_eq!(field_title("name"), "Name");
+        assert_eq!(field_title("flavor:disk"), "flavor: Disk");
+        assert_eq!(field_title("flavor:original_name"), "flavor: Original Name");
+        assert_eq!(field_title("OS-EXT-STS:vm_state"), "OS-EXT-STS: Vm State");
+        assert_eq!(field_title("hostId"), "hostId");
+        assert_eq!(field_title("task_state"), "Task State");
+    }
 }

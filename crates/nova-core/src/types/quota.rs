@@ -323,8 +323,10 @@ impl UpdateQuotaSet {
     }
 
     /// The version-gated fields this update sets, for `PUT /os-quota-class-sets/{class}`
-    /// (network fields until 2.50, server group fields from 2.50). Classes take no `force`
-    /// at any version; the manager refuses it as invalid input.
+    /// (network fields until 2.50, injected file fields until 2.57). Server group fields are
+    /// taken at every version (Nova's 2.1 schema has them; the class view only shows them
+    /// from 2.50). Classes take no `force` at any version; the manager refuses it as invalid
+    /// input.
     pub fn class_field_gates(&self) -> Vec<FieldGate> {
         self.set_fields()
             .into_iter()
@@ -333,8 +335,6 @@ impl UpdateQuotaSet {
                     Some(FieldGate::new(field, &[BELOW_2_50]))
                 } else if INJECTED_FIELDS.contains(&field) {
                     Some(FieldGate::new(field, &[BELOW_2_57]))
-                } else if field.starts_with("server_group") {
-                    Some(FieldGate::new(field, &[SINCE_2_50]))
                 } else {
                     None
                 }
@@ -349,8 +349,6 @@ pub(crate) const BELOW_2_36: VersionReq = VersionReq::below(MicroVersion::new(2,
 pub(crate) const BELOW_2_57: VersionReq = VersionReq::below(MicroVersion::new(2, 57));
 /// Network quotas of classes end at 2.50.
 pub(crate) const BELOW_2_50: VersionReq = VersionReq::below(MicroVersion::new(2, 50));
-/// Server group quotas of classes start at 2.50.
-pub(crate) const SINCE_2_50: VersionReq = VersionReq::at_least(MicroVersion::new(2, 50));
 
 #[cfg(test)]
 pub(crate) fn check_sample(key: &str, inner: Value, minor: u32, file: &str) {
@@ -393,6 +391,10 @@ mod tests {
         assert_eq!(gates, ["fixed_ips"]);
         let class: Vec<&str> = update.class_field_gates().iter().map(|g| g.field).collect();
         assert_eq!(class, ["fixed_ips"]);
+        let groups = UpdateQuotaSet::new()
+            .server_groups(3)
+            .server_group_members(4);
+        assert!(groups.class_field_gates().is_empty(), "taken at 2.1 too");
         assert!(UpdateQuotaSet::new().is_empty() && !update.is_empty());
     }
 
@@ -403,7 +405,6 @@ mod tests {
             (BELOW_2_36, 35, 36),
             (BELOW_2_57, 56, 57),
             (BELOW_2_50, 49, 50),
-            (SINCE_2_50, 50, 49),
         ] {
             assert!(req.matches(v(yes)) && !req.matches(v(no)), "{req}");
         }

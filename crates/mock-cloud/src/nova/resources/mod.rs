@@ -28,6 +28,7 @@ pub mod limits;
 pub mod model;
 pub mod query;
 pub mod quotas;
+pub mod removed;
 pub mod server_groups;
 pub mod server_migrations;
 pub mod servers;
@@ -69,4 +70,5 @@ pub fn router() -> axum::Router<SharedState> {
         .merge(usage::router())
         .merge(usage_audit::router())
         .merge(attachments::router())
+        .merge(removed::router())
 }

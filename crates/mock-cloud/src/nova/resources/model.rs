@@ -64,6 +64,8 @@ pub struct Image {
     pub created: DateTime<Utc>,
     /// Server the image was snapshotted from (createImage).
     pub server_id: Option<String>,
+    /// The project owning the image (a snapshot's or backup's; `None`: public seed).
+    pub owner: Option<String>,
 }
 
 /// A keypair.

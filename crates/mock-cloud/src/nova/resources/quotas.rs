@@ -1,7 +1,8 @@
 //! `/os-quota-sets` (show, detail, defaults, update, delete; `?user_id=`) and
 //! `/os-quota-class-sets` (show, update), shaped per microversion: nova-network resources
 //! gone from quota sets at 2.36 and from classes at 2.50, `injected_file*` gone at 2.57,
-//! `server_groups` in classes from 2.50. `instances`, `cores` and `ram` are the same numbers
+//! `server_groups` shown in classes from 2.50 (but taken by an update at every version, as
+//! Nova's schema does). `instances`, `cores` and `ram` are the same numbers
 //! `GET /limits` and server create use.
 
 use std::collections::{BTreeMap, HashMap};
@@ -82,6 +83,19 @@ fn class_resources(ctx: &NovaCtx) -> Vec<&'static str> {
         .filter(|k| !(v.at_least(2, 50) && NETWORK.contains(k)))
         .filter(|k| !(v.at_least(2, 57) && INJECTED.contains(k)))
         .filter(|k| v.at_least(2, 50) || !k.starts_with("server_group"))
+        .collect()
+}
+
+/// The resources a quota class update takes at `ctx`'s version: every resource below 2.50
+/// (Nova's schema has `server_groups` there although the view only shows them from 2.50),
+/// then without the network ones, and from 2.57 without `injected_file*`.
+fn class_update_resources(ctx: &NovaCtx) -> Vec<&'static str> {
+    let v = ctx.version;
+    DEFAULTS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| !(v.at_least(2, 50) && NETWORK.contains(k)))
+        .filter(|k| !(v.at_least(2, 57) && INJECTED.contains(k)))
         .collect()
 }
 
@@ -416,7 +430,7 @@ async fn class_update(
         ));
     }
     let body = parse_json(&body)?;
-    let resources = class_resources(&ctx);
+    let resources = class_update_resources(&ctx);
     let (values, _) = validate_update(&body, "quota_class_set", &resources, false)
         .map_err(ApiError::bad_request)?;
     let mut inner = st.nova.lock();

@@ -119,6 +119,7 @@ impl NovaStore {
                 ]),
                 created: now,
                 server_id: None,
+                owner: None,
             })
             .collect();
         Self {
@@ -242,6 +243,11 @@ impl NovaStore {
             }
             None => false,
         }
+    }
+
+    /// Every image as the image service shows it (snapshots with their properties).
+    pub fn image_records(&self) -> Vec<Image> {
+        self.lock().images.clone()
     }
 
     /// `(id, name)` of every image, including snapshots made by createImage.

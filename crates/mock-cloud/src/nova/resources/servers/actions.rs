@@ -94,6 +94,10 @@ pub fn run_action(
         return Err(ApiError::malformed());
     };
     let action = action.as_str();
+    if action == "resetNetwork" {
+        // Removed in Nova 23.0.0: 410 before the server is looked up.
+        return Err(crate::nova::resources::removed::gone());
+    }
     if let Some(response) =
         crate::nova::resources::consoles::legacy_action(inner, ctx, id, action, args, now)?
     {
@@ -468,7 +472,16 @@ pub fn run_action(
                         .collect()
                 })
                 .unwrap_or_default();
+            // What Nova's snapshot adds to the metadata it was given (compute/api.py
+            // `_create_image`): the instance, its image and user, and the image type.
             properties.insert("instance_uuid".into(), server_id.clone());
+            properties.insert("image_type".into(), "snapshot".into());
+            properties.insert(
+                "base_image_ref".into(),
+                s.image_id.clone().unwrap_or_default(),
+            );
+            properties.insert("user_id".into(), s.user_id.clone());
+            let owner = Some(s.project_id.clone());
             let image_id = uuid::Uuid::new_v4().to_string();
             inner.images.push(Image {
                 id: image_id.clone(),
@@ -476,6 +489,7 @@ pub fn run_action(
                 properties,
                 created: now,
                 server_id: Some(server_id),
+                owner,
             });
             if v.at_least(2, 45) {
                 Ok((
@@ -978,6 +992,7 @@ pub fn admin_action(
             properties.insert("instance_uuid".into(), server_id.clone());
             properties.insert("image_type".into(), "backup".into());
             properties.insert("backup_type".into(), backup_type.clone());
+            let owner = Some(s.project_id.clone());
             let image_id = uuid::Uuid::new_v4().to_string();
             inner.images.push(Image {
                 id: image_id.clone(),
@@ -985,6 +1000,7 @@ pub fn admin_action(
                 properties,
                 created: now,
                 server_id: Some(server_id.clone()),
+                owner,
             });
             rotate_backups(inner, &server_id, &backup_type, rotation);
             if v.at_least(2, 45) {
