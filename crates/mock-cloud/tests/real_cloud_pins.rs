@@ -161,3 +161,236 @@ async fn an_unrouted_method_is_webobs_html_404_without_version_headers() {
     assert!(text.contains("<h1>404 Not Found</h1>"), "{text}");
     assert!(text.contains("The resource could not be found."), "{text}");
 }
+
+// ---- identity read API, keypair fingerprints, server lists (issue 22 items 1, 2, 5) ----
+
+async fn project_token(cloud: &MockCloud, user: &str, password: &str, project: &str) -> String {
+    let body = serde_json::json!({"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"name": "Default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"name": "Default"}}}}});
+    let response = client()
+        .post(format!("{}/identity/v3/auth/tokens", cloud.url()))
+        .json(&body)
+        .send()
+        .await
+        .expect("token request");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    header(&response, "x-subject-token")
+        .expect("X-Subject-Token")
+        .to_string()
+}
+
+async fn admin_token(cloud: &MockCloud) -> String {
+    project_token(cloud, "admin", "admin-password", "admin").await
+}
+
+async fn get_json(cloud: &MockCloud, token: &str, path: &str) -> (StatusCode, Value) {
+    let response = client()
+        .get(format!("{}{path}", cloud.url()))
+        .header("X-Auth-Token", token)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    (status, response.json().await.expect("json body"))
+}
+
+/// Keystone 30 as admin: `GET /v3/projects?name=admin` is the one project
+/// with `description`, `parent_id` = its domain, `is_domain: false`, `tags`,
+/// `options` and a `links.self`; the collection's `links` echo the query in
+/// `self` with `next` and `previous` null.
+#[tokio::test]
+async fn keystone_lists_projects_by_name_for_admin() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = admin_token(&cloud).await;
+    let (status, body) = get_json(&cloud, &token, "/identity/v3/projects?name=admin").await;
+    assert_eq!(status, StatusCode::OK);
+    let projects = body["projects"].as_array().expect("projects");
+    assert_eq!(projects.len(), 1, "{body}");
+    let project = &projects[0];
+    assert_eq!(project["name"], "admin");
+    assert_eq!(project["domain_id"], "default");
+    assert_eq!(project["parent_id"], "default");
+    assert_eq!(project["is_domain"], false);
+    assert_eq!(project["enabled"], true);
+    assert_eq!(
+        project["description"],
+        "Bootstrap project for initializing the cloud."
+    );
+    assert_eq!(project["tags"], serde_json::json!([]));
+    assert_eq!(project["options"], serde_json::json!({}));
+    let id = project["id"].as_str().expect("id");
+    assert_eq!(
+        project["links"]["self"],
+        format!("{}/identity/v3/projects/{id}", cloud.url()).as_str()
+    );
+    assert_eq!(
+        body["links"],
+        serde_json::json!({
+            "next": null,
+            "previous": null,
+            "self": format!("{}/identity/v3/projects?name=admin", cloud.url()),
+        })
+    );
+    assert!(body.get("truncated").is_none(), "{body}");
+}
+
+/// Keystone 30 pages by id: `?limit=1` gives the lowest id, `truncated: true`
+/// and a `next` link carrying `limit` and the last id as `marker`; an unknown
+/// marker is 404 `Marker X could not be found.`
+#[tokio::test]
+async fn keystone_pages_projects_by_limit_and_marker() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = admin_token(&cloud).await;
+    let (_, all) = get_json(&cloud, &token, "/identity/v3/projects").await;
+    let mut ids: Vec<String> = all["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .map(|p| p["id"].as_str().expect("id").to_string())
+        .collect();
+    let listed = ids.clone();
+    ids.sort();
+    assert_eq!(listed, ids, "projects come in id order");
+    let (status, page) = get_json(&cloud, &token, "/identity/v3/projects?limit=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["projects"][0]["id"], ids[0].as_str());
+    assert_eq!(page["truncated"], true);
+    assert_eq!(
+        page["links"]["next"],
+        format!(
+            "{}/identity/v3/projects?limit=1&marker={}",
+            cloud.url(),
+            ids[0]
+        )
+        .as_str()
+    );
+    let (status, missing) = get_json(&cloud, &token, "/identity/v3/projects?marker=nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing["error"]["message"],
+        "Marker nope could not be found."
+    );
+}
+
+/// Keystone 30's default policy for a member: listing projects, roles or
+/// role assignments is 403 naming the rule; its own project, its own user,
+/// its domain and `GET /v3/users/{self}/projects` are allowed; another
+/// project is 403 too (the policy is checked before the lookup).
+#[tokio::test]
+async fn keystone_lets_a_member_read_only_what_its_default_policy_allows() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = demo_token(&cloud).await;
+    for (path, rule) in [
+        ("/identity/v3/projects", "identity:list_projects"),
+        ("/identity/v3/roles", "identity:list_roles"),
+        (
+            "/identity/v3/role_assignments",
+            "identity:list_role_assignments",
+        ),
+        (
+            "/identity/v3/projects/a1d2e3f4a5b64c7d8e9f0a1b2c3d4e5f",
+            "identity:get_project",
+        ),
+        ("/identity/v3/projects/admin", "identity:get_project"),
+    ] {
+        let (status, body) = get_json(&cloud, &token, path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+        assert_eq!(
+            body["error"]["message"],
+            format!("You are not authorized to perform the requested action: {rule}.").as_str(),
+            "{path}"
+        );
+    }
+    let demo_project = mock_cloud::config::seed::DEMO_PROJECT_ID;
+    let demo_user = mock_cloud::config::seed::DEMO_USER_ID;
+    let (status, own) = get_json(
+        &cloud,
+        &token,
+        &format!("/identity/v3/projects/{demo_project}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own["project"]["name"], "demo");
+    let (status, me) = get_json(&cloud, &token, &format!("/identity/v3/users/{demo_user}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["user"]["name"], "demo");
+    assert_eq!(me["user"]["password_expires_at"], Value::Null);
+    let (status, domain) = get_json(&cloud, &token, "/identity/v3/domains/default").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(domain["domain"]["description"], "The default domain");
+    let (status, mine) = get_json(
+        &cloud,
+        &token,
+        &format!("/identity/v3/users/{demo_user}/projects"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = mine["projects"]
+        .as_array()
+        .expect("projects")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["demo"]);
+}
+
+/// Keystone 30 as admin: users filtered by name, roles by name (bootstrap
+/// roles are `immutable`, global: `domain_id` null), and role assignments
+/// with `include_names` carry the names and domains of user, role and scope,
+/// with an `assignment` link; an unknown project id is 404 `Could not find
+/// project: X.`
+#[tokio::test]
+async fn keystone_shows_users_roles_and_named_role_assignments_to_admin() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = admin_token(&cloud).await;
+    let (_, users) = get_json(&cloud, &token, "/identity/v3/users?name=demo").await;
+    assert_eq!(users["users"].as_array().map(Vec::len), Some(1), "{users}");
+    assert_eq!(users["users"][0]["domain_id"], "default");
+    assert_eq!(users["users"][0]["enabled"], true);
+    let (_, roles) = get_json(&cloud, &token, "/identity/v3/roles?name=member").await;
+    let role = &roles["roles"][0];
+    assert_eq!(role["name"], "member");
+    assert_eq!(role["domain_id"], Value::Null);
+    assert_eq!(role["description"], Value::Null);
+    assert_eq!(role["options"], serde_json::json!({"immutable": true}));
+    let demo_project = mock_cloud::config::seed::DEMO_PROJECT_ID;
+    let (status, assignments) = get_json(
+        &cloud,
+        &token,
+        &format!(
+            "/identity/v3/role_assignments?include_names&scope.project.id={demo_project}&user.id={}",
+            mock_cloud::config::seed::DEMO_USER_ID
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &assignments["role_assignments"][0];
+    assert_eq!(first["user"]["name"], "demo");
+    assert_eq!(first["user"]["domain"]["name"], "Default");
+    assert_eq!(first["scope"]["project"]["name"], "demo");
+    assert_eq!(first["scope"]["project"]["domain"]["id"], "default");
+    let role_id = first["role"]["id"].as_str().expect("role id");
+    assert!(first["role"]["name"].is_string());
+    assert_eq!(
+        first["links"]["assignment"],
+        format!(
+            "{}/identity/v3/projects/{demo_project}/users/{}/roles/{role_id}",
+            cloud.url(),
+            mock_cloud::config::seed::DEMO_USER_ID
+        )
+        .as_str()
+    );
+    let (status, missing) = get_json(&cloud, &token, "/identity/v3/projects/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(missing["error"]["message"], "Could not find project: nope.");
+}
