@@ -394,3 +394,90 @@ async fn keystone_shows_users_roles_and_named_role_assignments_to_admin() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(missing["error"]["message"], "Could not find project: nope.");
 }
+
+// ---- server list order and deletion (issue 22 item 5, issue 16 item 6) ----
+
+async fn compute(
+    cloud: &MockCloud,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = client()
+        .request(method, format!("{}/{path}", cloud.compute_url()))
+        .header("X-Auth-Token", token)
+        .header("OpenStack-API-Version", "compute 2.1");
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("compute request");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn boot(cloud: &MockCloud, token: &str, name: &str) -> String {
+    let body = serde_json::json!({"server": {
+        "name": name, "flavorRef": "1", "imageRef": "70a599e0-31e7-49b7-b260-868f441e862b"}});
+    let (status, created) =
+        compute(cloud, token, reqwest::Method::POST, "servers", Some(body)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{created}");
+    created["server"]["id"].as_str().expect("id").to_string()
+}
+
+fn listed_ids(body: &Value) -> Vec<String> {
+    body["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// Nova 34 lists servers `created_at` desc then row id desc (newest first,
+/// also within one second), and a `marker` continues after that server; a
+/// server whose DELETE was accepted is gone from every list at once (the
+/// fake driver finishes before the next request), though a GET by id may
+/// still show it `deleting`.
+#[tokio::test]
+async fn nova_lists_newest_first_and_drops_a_deleted_server_at_once() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = demo_token(&cloud).await;
+    let mut booted = Vec::new();
+    for name in ["one", "two", "three"] {
+        booted.push(boot(&cloud, &token, name).await);
+    }
+    let (status, list) = compute(&cloud, &token, reqwest::Method::GET, "servers", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let newest_first: Vec<String> = booted.iter().rev().cloned().collect();
+    assert_eq!(listed_ids(&list), newest_first);
+    let (_, page) = compute(
+        &cloud,
+        &token,
+        reqwest::Method::GET,
+        &format!("servers?limit=1&marker={}", booted[2]),
+        None,
+    )
+    .await;
+    assert_eq!(listed_ids(&page), [booted[1].clone()]);
+    let (status, _) = compute(
+        &cloud,
+        &token,
+        reqwest::Method::DELETE,
+        &format!("servers/{}", booted[1]),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for path in ["servers", "servers/detail"] {
+        let (_, list) = compute(&cloud, &token, reqwest::Method::GET, path, None).await;
+        assert_eq!(
+            listed_ids(&list),
+            [booted[2].clone(), booted[0].clone()],
+            "{path}"
+        );
+    }
+}
