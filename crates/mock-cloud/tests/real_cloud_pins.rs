@@ -481,3 +481,69 @@ async fn nova_lists_newest_first_and_drops_a_deleted_server_at_once() {
         );
     }
 }
+
+// ---- keypair import fingerprints (issue 22 item 2) ----
+
+const PIN_SSH_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIfSGbGFLvFx7BHLZXhL8a6Od4OC4xj3P3ezx7EBc7gV pin";
+
+const PIN_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBcDCCARegAwIBAgIUONY+0aHSj391w5eHxtxOFVJ4IcMwCgYIKoZIzj0EAwIw
+DjEMMAoGA1UEAwwDcGluMB4XDTI2MTIwNzExMzUwMVoXDTM2MTIwNDExMzUwMVow
+DjEMMAoGA1UEAwwDcGluMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEwoNYivCS
+GLRzJy+TH4T8dH+q+Bzhg1Z2+J3hFrBW7pt7soIY/PCkFdGoHvgSdHryBDrGyYDR
+/hVSWAGwwS/AWKNTMFEwHQYDVR0OBBYEFO/xTLu2Kie/9rKQ3Ol9wgsR5EbfMB8G
+A1UdIwQYMBaAFO/xTLu2Kie/9rKQ3Ol9wgsR5EbfMA8GA1UdEwEB/wQFMAMBAf8w
+CgYIKoZIzj0EAwIDRwAwRAIgbrpYt0pNqQauQrwrmgNXTvLd1KA1+JiFDgUbCS13
+qMsCIANgQT3dmNN5kBJWMCB3eL50uI9nFL7unid1AdMYTDI4
+-----END CERTIFICATE-----
+";
+
+/// Nova 34 (`nova.crypto.generate_fingerprint` / `generate_x509_fingerprint`,
+/// run from the conformance venv on these two keys) fingerprints an imported
+/// ssh key as the MD5 of its decoded blob (what `ssh-keygen -l -E md5`
+/// prints) and an x509 certificate as the SHA-1 of its DER, both as
+/// colon-separated lowercase hex; a key that does not decode is 400.
+#[tokio::test]
+async fn nova_fingerprints_imported_keys_as_md5_and_x509_as_sha1() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = demo_token(&cloud).await;
+    let import = |name: &'static str, key: &'static str, kind: &'static str| {
+        let cloud = &cloud;
+        let token = &token;
+        async move {
+            let response = client()
+                .post(format!("{}/os-keypairs", cloud.compute_url()))
+                .header("X-Auth-Token", token)
+                .header("OpenStack-API-Version", "compute 2.2")
+                .json(&serde_json::json!({"keypair": {
+                    "name": name, "public_key": key, "type": kind}}))
+                .send()
+                .await
+                .expect("keypair request");
+            let status = response.status();
+            let body: Value = response.json().await.expect("json");
+            (status, body)
+        }
+    };
+    let (status, ssh) = import("pin-ssh", PIN_SSH_KEY, "ssh").await;
+    assert_eq!(status, StatusCode::CREATED, "{ssh}");
+    assert_eq!(
+        ssh["keypair"]["fingerprint"],
+        "24:0e:e5:82:d5:9c:cd:de:92:bc:72:93:19:37:85:ec"
+    );
+    let (status, x509) = import("pin-x509", PIN_CERT, "x509").await;
+    assert_eq!(status, StatusCode::CREATED, "{x509}");
+    assert_eq!(
+        x509["keypair"]["fingerprint"],
+        "fc:da:e3:7f:5d:26:d4:03:43:80:f9:ad:37:99:27:f5:a0:62:dd:a0"
+    );
+    let (status, bad) = import("pin-bad", "ssh-rsa !!!not-base64", "ssh").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    assert_eq!(
+        bad["badRequest"]["message"],
+        "Keypair data is invalid: failed to generate fingerprint"
+    );
+}
