@@ -211,17 +211,20 @@ impl Default for KeystoneConfig {
             domains: vec![DomainConfig {
                 id: DEFAULT_DOMAIN_ID.into(),
                 name: "Default".into(),
+                description: "The default domain".into(),
             }],
             projects: vec![
                 ProjectConfig {
                     id: DEMO_PROJECT_ID.into(),
                     name: "demo".into(),
                     domain_id: DEFAULT_DOMAIN_ID.into(),
+                    description: String::new(),
                 },
                 ProjectConfig {
                     id: ADMIN_PROJECT_ID.into(),
                     name: "admin".into(),
                     domain_id: DEFAULT_DOMAIN_ID.into(),
+                    description: "Bootstrap project for initializing the cloud.".into(),
                 },
             ],
             roles: vec![
@@ -285,6 +288,9 @@ pub struct DomainConfig {
     pub id: String,
     /// Domain name.
     pub name: String,
+    /// Description shown by the identity API (default empty).
+    #[serde(default)]
+    pub description: String,
 }
 
 /// A Keystone project.
@@ -298,6 +304,9 @@ pub struct ProjectConfig {
     /// Owning domain id (default `default`).
     #[serde(default = "default_domain_id")]
     pub domain_id: String,
+    /// Description shown by the identity API (default empty).
+    #[serde(default)]
+    pub description: String,
 }
 
 /// A Keystone role.

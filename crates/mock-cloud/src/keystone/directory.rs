@@ -10,6 +10,8 @@ pub struct Domain {
     pub id: String,
     /// Name.
     pub name: String,
+    /// Description.
+    pub description: String,
 }
 
 /// A project.
@@ -21,6 +23,8 @@ pub struct Project {
     pub name: String,
     /// Owning domain id.
     pub domain_id: String,
+    /// Description.
+    pub description: String,
 }
 
 /// A role.
@@ -116,6 +120,7 @@ impl Directory {
                 .map(|d| Domain {
                     id: d.id.clone(),
                     name: d.name.clone(),
+                    description: d.description.clone(),
                 })
                 .collect(),
             projects: config
@@ -125,6 +130,7 @@ impl Directory {
                     id: p.id.clone(),
                     name: p.name.clone(),
                     domain_id: p.domain_id.clone(),
+                    description: p.description.clone(),
                 })
                 .collect(),
             roles: config

@@ -6,6 +6,7 @@ mod body;
 pub mod directory;
 mod discovery;
 pub mod errors;
+mod identity;
 pub mod tokens;
 
 use std::sync::RwLock;
@@ -88,6 +89,7 @@ pub fn router() -> Router<SharedState> {
             "/identity/v3/auth/tokens",
             get(auth::validate).post(auth::issue).delete(auth::revoke),
         )
+        .merge(identity::router())
         .layer(axum::middleware::map_response(
             crate::request_id::add_openstack_request_id,
         ))

@@ -1,6 +1,6 @@
 //! `/os-keypairs`: create (generated below 2.92, imported always), list (paginated from 2.35),
-//! show, delete; `type` from 2.2, `user_id` from 2.10. Fingerprints are stable hashes of the key
-//! text in MD5 layout, not real MD5 digests.
+//! show, delete; `type` from 2.2, `user_id` from 2.10. Fingerprints are Nova's: MD5 of the
+//! decoded ssh key, SHA-1 of an x509 certificate's DER.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -13,6 +13,7 @@ use crate::nova::NovaCtx;
 use crate::state::SharedState;
 
 use super::error::{ApiError, ApiResult, parse_json};
+use super::key_digest;
 use super::model::Keypair;
 use super::query::{Query, next_link, parse_limit};
 use super::validation::*;
@@ -20,30 +21,43 @@ use super::validation::*;
 /// Keypairs allowed per user (`maxTotalKeypairs`).
 pub const KEYPAIR_QUOTA: usize = 100;
 
-/// A colon-separated 16-byte fingerprint of `public_key`.
-pub fn fingerprint(public_key: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut bytes = Vec::with_capacity(16);
-    for salt in 0u8..2 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (salt, public_key.trim()).hash(&mut h);
-        bytes.extend_from_slice(&h.finish().to_be_bytes());
+/// The blob of an ssh public key line (`TYPE BASE64 [comment]`), decoded.
+fn ssh_blob(public_key: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let mut parts = public_key.split_whitespace();
+    let kind = parts.next()?;
+    if !(kind.starts_with("ssh-") || kind.starts_with("ecdsa-")) {
+        return None;
     }
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    base64::engine::general_purpose::STANDARD
+        .decode(parts.next()?)
+        .ok()
+        .filter(|blob| !blob.is_empty())
 }
 
-fn valid_public_key(key: &str, key_type: &str) -> bool {
+/// The DER of the first PEM `CERTIFICATE` block of `pem`.
+fn certificate_der(pem: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let (_, rest) = pem.split_once("-----BEGIN CERTIFICATE-----")?;
+    let (body, _) = rest.split_once("-----END CERTIFICATE-----")?;
+    let body: String = body.split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()
+        .filter(|der| !der.is_empty())
+}
+
+/// Nova's fingerprint of an imported key: `generate_fingerprint` (MD5 of
+/// the decoded ssh blob) or, for `x509`, `generate_x509_fingerprint` (SHA-1
+/// of the certificate's DER); colon-separated lowercase hex. `None` when the
+/// key does not decode (Nova's 400 `failed to generate fingerprint`).
+pub fn fingerprint(public_key: &str, key_type: &str) -> Option<String> {
     if key_type == "x509" {
-        return key.contains("BEGIN CERTIFICATE");
+        let der = certificate_der(public_key)?;
+        return Some(key_digest::colon_hex(&key_digest::sha1(&der)));
     }
-    let mut parts = key.split_whitespace();
-    let kind = parts.next().unwrap_or_default();
-    let data = parts.next().unwrap_or_default();
-    (kind.starts_with("ssh-") || kind.starts_with("ecdsa-")) && is_base64(data)
+    let blob = ssh_blob(public_key)?;
+    Some(key_digest::colon_hex(&key_digest::md5(&blob)))
 }
 
 fn generated_pair(name: &str) -> (String, String) {
@@ -167,7 +181,7 @@ async fn create(State(st): State<SharedState>, ctx: NovaCtx, body: Bytes) -> Api
     )?;
     let (public_key, private_key) = match kp.get("public_key").and_then(Value::as_str) {
         Some(p) => {
-            if !valid_public_key(p, &key_type) {
+            if fingerprint(p, &key_type).is_none() {
                 return Err(ApiError::bad_request(
                     "Keypair data is invalid: failed to generate fingerprint",
                 ));
@@ -191,13 +205,14 @@ async fn create(State(st): State<SharedState>, ctx: NovaCtx, body: Bytes) -> Api
             "Key pair '{name}' already exists."
         )));
     }
+    let fingerprint_of = fingerprint(&public_key, &key_type).unwrap_or_default();
     let id = inner.next_keypair_id;
     inner.next_keypair_id += 1;
     let record = Keypair {
         name,
         user_id: user,
         key_type,
-        fingerprint: fingerprint(&public_key),
+        fingerprint: fingerprint_of,
         public_key,
         created: now,
         id,

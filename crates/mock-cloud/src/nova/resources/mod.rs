@@ -23,6 +23,7 @@ pub mod flavors;
 pub mod hypervisors;
 pub mod images;
 pub mod instance_actions;
+pub mod key_digest;
 pub mod keypairs;
 pub mod limits;
 pub mod model;

@@ -230,7 +230,7 @@ fn keypair_views_match_samples() {
         user_id: "demo".into(),
         key_type: "ssh".into(),
         public_key: "ssh-rsa AAAA".into(),
-        fingerprint: super::keypairs::fingerprint("ssh-rsa AAAA"),
+        fingerprint: super::keypairs::fingerprint("ssh-rsa AAAA", "ssh").unwrap_or_default(),
         created: Utc::now(),
         id: 1,
     };

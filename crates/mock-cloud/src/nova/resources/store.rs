@@ -1,6 +1,6 @@
 //! The in-memory state of the mock Nova, behind one `std::sync::Mutex` (never held across `.await`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -19,6 +19,21 @@ pub struct NovaStore {
     inner: Mutex<Inner>,
 }
 
+/// Where a server stands in Nova's default list order.
+pub type ListOrder = (std::cmp::Reverse<i64>, std::cmp::Reverse<u64>, String);
+
+/// Nova 34's default server order: `created_at` newest first, in whole
+/// seconds as the database keeps it, then the integer row id newest first
+/// (`process_sort_params` defaults `created_at, id` desc), then uuid ascending
+/// (the tie-breaker `InstanceSortContext` adds for its multi-cell merge).
+pub fn list_order(s: &Server) -> ListOrder {
+    (
+        std::cmp::Reverse(s.created.timestamp()),
+        std::cmp::Reverse(s.seq),
+        s.id.clone(),
+    )
+}
+
 /// The data behind the lock.
 #[derive(Debug)]
 pub struct Inner {
@@ -26,8 +41,8 @@ pub struct Inner {
     pub config: NovaConfig,
     /// Servers by id (boxed: the table stays small with 100k servers).
     pub servers: HashMap<String, Box<Server>>,
-    /// Insertion order: seq -> id (default list order is newest first).
-    pub order: BTreeMap<u64, String>,
+    /// Every server in Nova's default list order (see [`list_order`]).
+    pub order: BTreeSet<ListOrder>,
     /// Next insertion sequence.
     pub next_seq: u64,
     /// Flavors in id order of seeding.
@@ -126,7 +141,7 @@ impl NovaStore {
             inner: Mutex::new(Inner {
                 config: config.clone(),
                 servers: HashMap::new(),
-                order: BTreeMap::new(),
+                order: BTreeSet::new(),
                 next_seq: 1,
                 flavors,
                 images,
@@ -396,14 +411,14 @@ impl Inner {
 
     /// Insert a server record.
     pub fn insert(&mut self, s: Server) {
-        self.order.insert(s.seq, s.id.clone());
+        self.order.insert(list_order(&s));
         self.servers.insert(s.id.clone(), Box::new(s));
     }
 
     /// Remove a server record.
     pub fn remove(&mut self, id: &str) {
         if let Some(s) = self.servers.remove(id) {
-            self.order.remove(&s.seq);
+            self.order.remove(&list_order(&s));
         }
     }
 

@@ -11,7 +11,7 @@ use crate::nova::NovaCtx;
 use super::super::error::{ApiError, ApiResult};
 use super::super::model::Server;
 use super::super::query::{Query, next_link, parse_limit};
-use super::super::store::Inner;
+use super::super::store::{Inner, ListOrder, list_order};
 use super::state::vm_states_for_status;
 use super::views::{ViewKind, server_summary, server_view};
 
@@ -343,7 +343,8 @@ fn regex_escape(s: &str) -> String {
 impl Filters {
     /// Whether server `s` passes every filter for `ctx`.
     pub fn matches(&self, s: &Server, ctx: &NovaCtx) -> bool {
-        if self.nothing {
+        // real Nova drops a server from lists as soon as DELETE is accepted
+        if self.nothing || s.deleting {
             return false;
         }
         match &self.project {
@@ -479,7 +480,7 @@ fn sort_value(s: &Server, key: &str) -> Value {
         "access_ip_v6" => json!(s.access_ipv6),
         "availability_zone" => json!(&*s.availability_zone),
         "config_drive" => json!(s.config_drive),
-        "created_at" => json!(s.seq),
+        "created_at" => json!(s.created.timestamp()),
         "display_description" => json!(s.description),
         "display_name" => json!(s.name),
         "host" | "node" => json!(s.host.as_deref()),
@@ -488,13 +489,13 @@ fn sort_value(s: &Server, key: &str) -> Value {
         "instance_type_id" => json!(s.flavor.id),
         "key_name" => json!(s.key_name),
         "launch_index" => json!(s.launch_index),
-        "launched_at" => json!(s.launched_at.map(|t| t.timestamp_micros())),
+        "launched_at" => json!(s.launched_at.map(|t| t.timestamp())),
         "locked" => json!(s.locked),
         "power_state" => json!(s.power_state.code()),
         "progress" => json!(s.progress),
         "project_id" => json!(s.project_id),
         "task_state" => json!(s.task_state.map(|t| t.as_str())),
-        "updated_at" => json!(s.updated.timestamp_micros()),
+        "updated_at" => json!(s.updated.timestamp()),
         "user_id" => json!(s.user_id),
         "uuid" => json!(s.id),
         "vm_state" => json!(s.vm_state.as_str()),
@@ -642,11 +643,14 @@ fn select_page<'a>(
         if sort_keys.is_empty()
             || (sort_keys == ["created_at"] && sort_dirs.first().is_none_or(|d| *d == "desc"))
         {
-            let iter: Box<dyn Iterator<Item = (&u64, &String)>> = match marker {
-                Some(m) => Box::new(inner.order.range(..m.seq).rev()),
-                None => Box::new(inner.order.iter().rev()),
+            use std::ops::Bound;
+            let iter = match marker {
+                Some(m) => inner
+                    .order
+                    .range((Bound::Excluded(list_order(m)), Bound::Unbounded)),
+                None => inner.order.range::<ListOrder, _>(..),
             };
-            for (_, id) in iter {
+            for (_, _, id) in iter {
                 if let Some(s) = inner.servers.get(id)
                     && filters.matches(s, ctx)
                 {
@@ -670,7 +674,17 @@ fn select_page<'a>(
                         return o;
                     }
                 }
-                b.seq.cmp(&a.seq)
+                // Nova's `process_sort_params` appends `created_at` and the
+                // row id in the first key's direction; the multi-cell merge
+                // then breaks any tie left by uuid, ascending
+                let first_asc = keys.first().is_some_and(|(_, asc)| *asc);
+                let mut o = Ordering::Equal;
+                if !keys.iter().any(|(k, _)| *k == "created_at") {
+                    o = a.created.timestamp().cmp(&b.created.timestamp());
+                }
+                o = o.then(a.seq.cmp(&b.seq));
+                let o = if first_asc { o } else { o.reverse() };
+                o.then_with(|| a.id.cmp(&b.id))
             };
             let mut all: Vec<&Server> = inner
                 .servers
