@@ -20,7 +20,7 @@ fn message(error: &Error) -> String {
 #[tokio::test]
 async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.41").await else {
+    let Some(admin) = cloud.admin_compute("2.41").await else {
         return;
     };
     let aggregates = admin.aggregates();
@@ -120,10 +120,10 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
 #[tokio::test]
 async fn uuid_is_hidden_below_2_41_and_image_caching_needs_2_81() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.81").await else {
+    let Some(admin) = cloud.admin_compute("2.81").await else {
         return;
     };
-    let Some(old) = cloud.mock_admin_compute("2.40").await else {
+    let Some(old) = cloud.admin_compute("2.40").await else {
         return;
     };
     let id = admin
@@ -163,10 +163,9 @@ async fn uuid_is_hidden_below_2_41_and_image_caching_needs_2_81() {
 
 #[tokio::test]
 async fn a_non_admin_gets_novas_policy_error() {
-    let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
         return;
-    }
+    };
     let demo = cloud.compute("latest").await;
     let error = demo.aggregates().list().await.expect_err("admin only");
     assert!(matches!(error, Error::Forbidden(_)), "{error:?}");

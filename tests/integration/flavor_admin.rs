@@ -11,8 +11,10 @@ use nova_v2::{CreateFlavor, ExtraSpecs};
 
 #[tokio::test]
 async fn admin_manages_a_private_flavor_end_to_end() {
-    let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.61").await else {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
+        return;
+    };
+    let Some(admin) = cloud.admin_compute("2.61").await else {
         return;
     };
     let names = cloud.resources(0).await;

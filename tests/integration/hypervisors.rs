@@ -10,10 +10,10 @@ use nova_core::types::HypervisorQuery;
 #[tokio::test]
 async fn hypervisor_ids_are_integers_below_2_53_uuids_from_2_53_and_counters_end_at_2_88() {
     let cloud = TestCloud::start().await;
-    let Some(old) = cloud.mock_admin_compute("2.52").await else {
+    let Some(old) = cloud.admin_compute("2.52").await else {
         return;
     };
-    let Some(new) = cloud.mock_admin_compute("2.88").await else {
+    let Some(new) = cloud.admin_compute("2.88").await else {
         return;
     };
     let listed = old
@@ -82,10 +82,10 @@ async fn hypervisor_ids_are_integers_below_2_53_uuids_from_2_53_and_counters_end
 #[tokio::test]
 async fn hypervisor_servers_are_the_servers_on_its_host_by_both_route_shapes() {
     let cloud = TestCloud::start().await;
-    let Some(old) = cloud.mock_admin_compute("2.52").await else {
+    let Some(old) = cloud.admin_compute("2.52").await else {
         return;
     };
-    let Some(new) = cloud.mock_admin_compute("2.53").await else {
+    let Some(new) = cloud.admin_compute("2.53").await else {
         return;
     };
     let (_created, _client, id) = cloud.active_server("latest", "hyp").await;
@@ -124,8 +124,10 @@ async fn hypervisor_servers_are_the_servers_on_its_host_by_both_route_shapes() {
 
 #[tokio::test]
 async fn hypervisors_page_from_2_33_and_refuse_non_admins() {
-    let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.53").await else {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
+        return;
+    };
+    let Some(admin) = cloud.admin_compute("2.53").await else {
         return;
     };
     let first = admin
@@ -148,7 +150,7 @@ async fn hypervisors_page_from_2_33_and_refuse_non_admins() {
         .value;
     assert_eq!(second.items.len(), 1);
     assert_ne!(second.items[0].id, first.items[0].id);
-    let old = cloud.mock_admin_compute("2.32").await.expect("admin");
+    let old = cloud.admin_compute("2.32").await.expect("admin");
     let gated = old
         .hypervisors()
         .list(&HypervisorQuery::new().limit(1))

@@ -193,7 +193,7 @@ async fn change_and_clear_password_of_an_active_server() {
 #[tokio::test]
 async fn security_groups_are_added_listed_and_removed_with_novas_errors() {
     let cloud = TestCloud::start().await;
-    let Some(_mock) = cloud.require_mock() else {
+    let Some(_mock) = cloud.require_mock("TODO") else {
         return;
     };
     let created = cloud.resources(2).await;
@@ -251,7 +251,7 @@ async fn security_groups_are_added_listed_and_removed_with_novas_errors() {
 #[tokio::test]
 async fn floating_ips_attach_up_to_2_43_and_the_call_is_refused_from_2_44() {
     let cloud = TestCloud::start().await;
-    let Some(_mock) = cloud.require_mock() else {
+    let Some(_mock) = cloud.require_mock("TODO") else {
         return;
     };
     let created = cloud.resources(1).await;

@@ -24,7 +24,7 @@ fn assert_consistent(report: &InstanceUsageAuditLog) {
 #[tokio::test]
 async fn admin_reads_the_audit_of_the_last_completed_month_over_every_host() {
     let cloud = TestCloud::start_exclusive().await;
-    let Some(admin) = cloud.mock_admin_compute("2.11").await else {
+    let Some(admin) = cloud.admin_compute("2.11").await else {
         return;
     };
     let audit = admin.usage_audit_logs();
@@ -80,10 +80,9 @@ async fn admin_reads_the_audit_of_the_last_completed_month_over_every_host() {
 
 #[tokio::test]
 async fn non_admins_are_refused_and_bad_times_get_a_400() {
-    let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
         return;
-    }
+    };
     let demo = cloud.compute("2.1").await;
     let error = demo.usage_audit_logs().get().await.expect_err("admin only");
     match &error {
