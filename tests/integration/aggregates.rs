@@ -23,6 +23,7 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
     let Some(admin) = cloud.admin_compute("2.41").await else {
         return;
     };
+    let host = cloud.compute_hosts(&*admin).await[0].clone();
     let aggregates = admin.aggregates();
     let created = aggregates
         .create(&CreateAggregate::new("rack-1").availability_zone("london"))
@@ -44,19 +45,12 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
     assert!(matches!(error, Error::Conflict(_)), "{error:?}");
     assert_eq!(message(&error), "Aggregate rack-1 already exists.");
 
-    let with_host = aggregates
-        .add_host(id, "compute-0")
-        .await
-        .expect("add")
-        .value;
-    assert_eq!(with_host.host_list(), ["compute-0"]);
-    let error = aggregates
-        .add_host(id, "compute-0")
-        .await
-        .expect_err("twice");
+    let with_host = aggregates.add_host(id, &host).await.expect("add").value;
+    assert_eq!(with_host.host_list(), [host.as_str()]);
+    let error = aggregates.add_host(id, &host).await.expect_err("twice");
     assert_eq!(
         message(&error),
-        format!("Aggregate {id} already has host compute-0.")
+        format!("Aggregate {id} already has host {host}.")
     );
     let error = aggregates
         .add_host(id, "nowhere")
@@ -100,14 +94,8 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
     let error = aggregates.delete(id).await.expect_err("not empty");
     assert!(matches!(error, Error::BadRequest(_)), "{error:?}");
     assert!(message(&error).contains("Host aggregate is not empty"));
-    aggregates
-        .remove_host(id, "compute-0")
-        .await
-        .expect("removed");
-    let error = aggregates
-        .remove_host(id, "compute-0")
-        .await
-        .expect_err("gone");
+    aggregates.remove_host(id, &host).await.expect("removed");
+    let error = aggregates.remove_host(id, &host).await.expect_err("gone");
     assert!(matches!(error, Error::NotFound(_)), "{error:?}");
     aggregates.delete(id).await.expect("deleted when empty");
     let error = aggregates.get(id).await.expect_err("deleted");

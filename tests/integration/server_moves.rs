@@ -31,6 +31,9 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
     let Some(admin) = cloud.admin_compute("2.56").await else {
         return;
     };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
+        return;
+    };
     let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
 
@@ -70,13 +73,16 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
     let Some(admin) = cloud.admin_compute("2.56").await else {
         return;
     };
+    let Some(hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
+        return;
+    };
     let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
-    let target = if source == "compute-1" {
-        "compute-0"
-    } else {
-        "compute-1"
-    };
+    let target = hosts
+        .iter()
+        .find(|host| **host != source)
+        .expect("another host")
+        .as_str();
     admin
         .server_migrations()
         .migrate(&id, &MigrateServer::new().host(target))
@@ -162,6 +168,9 @@ async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves()
 async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_new_host() {
     let cloud = TestCloud::start().await;
     let Some(admin) = cloud.admin_compute("2.80").await else {
+        return;
+    };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.80", "mover").await;

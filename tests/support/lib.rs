@@ -29,6 +29,7 @@
 
 mod counting;
 mod credentials;
+mod hosts;
 mod mock_control;
 mod picks;
 mod resources;
