@@ -24,9 +24,12 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
         return;
     };
     let host = cloud.compute_hosts(&*admin).await[0].clone();
+    // Names unique to the run: a real cloud keeps what an earlier failed run left.
+    let names = cloud.resources(0).await;
+    let (rack_1, rack_2) = (names.name("rack-1"), names.name("rack-2"));
     let aggregates = admin.aggregates();
     let created = aggregates
-        .create(&CreateAggregate::new("rack-1").availability_zone("london"))
+        .create(&CreateAggregate::new(&rack_1).availability_zone("london"))
         .await
         .expect("created")
         .value;
@@ -39,11 +42,14 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
     let id = created.id;
 
     let error = aggregates
-        .create(&CreateAggregate::new("rack-1"))
+        .create(&CreateAggregate::new(&rack_1))
         .await
         .expect_err("duplicate name");
     assert!(matches!(error, Error::Conflict(_)), "{error:?}");
-    assert_eq!(message(&error), "Aggregate rack-1 already exists.");
+    assert_eq!(
+        message(&error),
+        format!("Aggregate {rack_1} already exists.")
+    );
 
     let with_host = aggregates.add_host(id, &host).await.expect("add").value;
     assert_eq!(with_host.host_list(), [host.as_str()]);
@@ -83,13 +89,13 @@ async fn an_aggregate_gains_hosts_and_metadata_and_is_deleted_only_when_empty() 
     );
 
     let renamed = aggregates
-        .update(id, &UpdateAggregate::new().name("rack-2"))
+        .update(id, &UpdateAggregate::new().name(&rack_2))
         .await
         .expect("renamed")
         .value;
-    assert_eq!(renamed.name, "rack-2");
+    assert_eq!(renamed.name, rack_2);
     let listed = aggregates.list().await.expect("list").value;
-    assert!(listed.iter().any(|a| a.id == id && a.name == "rack-2"));
+    assert!(listed.iter().any(|a| a.id == id && a.name == rack_2));
 
     let error = aggregates.delete(id).await.expect_err("not empty");
     assert!(matches!(error, Error::BadRequest(_)), "{error:?}");
