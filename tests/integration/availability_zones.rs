@@ -6,8 +6,10 @@ use nova_core::Error;
 
 #[tokio::test]
 async fn availability_zone_detail_is_admin_only() {
-    let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("latest").await else {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
+        return;
+    };
+    let Some(admin) = cloud.admin_compute("latest").await else {
         return;
     };
     let zones = admin

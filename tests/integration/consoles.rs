@@ -8,10 +8,14 @@ use nova_v2::{ConsoleProtocol, ConsoleType};
 #[tokio::test]
 async fn a_vnc_console_comes_from_the_action_below_2_6_and_remote_consoles_from_2_6() {
     let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    if cloud
+        .require_mock("needs WebMKS consoles, which Nova's fake driver does not offer")
+        .is_none()
+    {
         return;
     }
-    let Some(admin) = cloud.mock_admin_compute("2.31").await else {
+
+    let Some(admin) = cloud.admin_compute("2.31").await else {
         return;
     };
     let (_created, old, id) = cloud.active_server("2.5", "vnc").await;
@@ -87,9 +91,13 @@ async fn console_types_are_checked_against_protocol_and_microversion_before_send
 #[tokio::test]
 async fn a_console_of_a_stopped_server_is_a_409() {
     let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    if cloud
+        .require_mock("needs serial consoles, which the conformance Nova does not enable")
+        .is_none()
+    {
         return;
     }
+
     let (_created, client, id) = cloud.active_server("2.6", "off").await;
     act_and_wait(
         &*client,

@@ -9,7 +9,10 @@ use nova_v2::{CreateServer, ServerStatus, ServerWaitExt};
 #[tokio::test]
 async fn a_boot_that_ends_in_error_returns_the_fault() {
     let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    if cloud
+        .require_mock("pushes a server into ERROR with a chosen fault")
+        .is_none()
+    {
         return;
     }
     let created = cloud.resources(1).await;

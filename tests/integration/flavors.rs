@@ -245,7 +245,7 @@ async fn bad_flavor_query_values_get_novas_400s() {
 #[tokio::test]
 async fn admins_list_private_flavors_with_is_public_false_or_none() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.55").await else {
+    let Some(admin) = cloud.admin_compute("2.55").await else {
         return;
     };
     let names = cloud.resources(0).await;

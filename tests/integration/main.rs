@@ -5,8 +5,10 @@
 //!
 //! Every test passes against all three. Checks that need mock-cloud's special
 //! powers (counters, faults, seeding) run under `if let Some(mock) = cloud.mock()`;
-//! tests that cannot run at all without them call `cloud.require_mock()` (or
-//! `TestCloud::start_mock`) and return early, printing `SKIPPED`, against a real cloud.
+//! tests that cannot run at all without them call `cloud.require_mock(why)` (or
+//! `TestCloud::start_mock`) and return early, printing `SKIPPED <test>: <why>`, against a
+//! real cloud. Admin tests take `cloud.admin_compute(..)`; tests of what users are refused
+//! run `as_member()`; both skip, naming what to set, where the target has no such user.
 
 // Links nova-v2 into this binary so its `inventory` registration for major
 // version 2 is present: the line every program that only names nova-core needs.

@@ -35,7 +35,10 @@ async fn start_live_migration(admin: &dyn ComputeClient, id: &str) -> u64 {
 #[tokio::test]
 async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.80").await else {
+    let Some(admin) = cloud.admin_compute("2.80").await else {
+        return;
+    };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.80", "migrant").await;
@@ -87,7 +90,10 @@ async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host()
 #[tokio::test]
 async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.24").await else {
+    let Some(admin) = cloud.admin_compute("2.24").await else {
+        return;
+    };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;
@@ -128,7 +134,7 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
 #[tokio::test]
 async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("latest").await else {
+    let Some(admin) = cloud.admin_compute("latest").await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.80", "migrant").await;
@@ -141,7 +147,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
         wait_for(&*admin, &id, ServerStatus::Active).await;
     }
 
-    let v21 = cloud.mock_admin_compute("2.1").await.expect("admin");
+    let v21 = cloud.admin_compute("2.1").await.expect("admin");
     let old = migrations_of(&*v21, &id).await;
     assert_eq!(old.len(), 2);
     assert!(
@@ -150,7 +156,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
     );
     assert!(old[0].id < old[1].id, "oldest first below 2.59");
 
-    let v223 = cloud.mock_admin_compute("2.23").await.expect("admin");
+    let v223 = cloud.admin_compute("2.23").await.expect("admin");
     let typed = migrations_of(&*v223, &id).await;
     assert!(
         typed
@@ -158,7 +164,7 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
             .all(|m| m.migration_type == Some(MigrationType::LiveMigration) && m.uuid.is_none())
     );
 
-    let v259 = cloud.mock_admin_compute("2.59").await.expect("admin");
+    let v259 = cloud.admin_compute("2.59").await.expect("admin");
     let query = MigrationQuery::new().instance_uuid(&id).limit(1);
     let page = v259.migrations().list(&query).await.expect("page").value;
     assert_eq!(page.items.len(), 1);
@@ -207,10 +213,9 @@ async fn os_migrations_fields_follow_the_microversion_and_pages_link_from_2_59()
 
 #[tokio::test]
 async fn non_admins_are_refused_and_old_versions_are_gated_before_sending() {
-    let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
         return;
-    }
+    };
     let demo = cloud.compute("2.80").await;
     match demo.migrations().list(&MigrationQuery::new()).await {
         Err(Error::Forbidden(fault)) => assert_eq!(
@@ -219,7 +224,9 @@ async fn non_admins_are_refused_and_old_versions_are_gated_before_sending() {
         ),
         other => panic!("demo os-migrations: {other:?}"),
     }
-    match demo.server_migrations().list("any").await {
+    // Of an existing server: real Nova looks the server up before the policy check.
+    let (_created, _owner, id) = cloud.active_server("2.80", "mine").await;
+    match demo.server_migrations().list(&id).await {
         Err(Error::Forbidden(_)) => {}
         other => panic!("demo server migrations: {other:?}"),
     }
@@ -241,7 +248,7 @@ async fn non_admins_are_refused_and_old_versions_are_gated_before_sending() {
 #[tokio::test]
 async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.23").await else {
+    let Some(admin) = cloud.admin_compute("2.23").await else {
         return;
     };
     let Some(bigger) = cloud.resize_flavor().await else {
@@ -281,6 +288,7 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
         .action(&id, &nova_v2::ServerAction::RevertResize)
         .await
         .expect("revert");
+    wait_for(&*demo, &id, ServerStatus::Active).await;
     assert_eq!(
         migrations_of(&*admin, &id).await[0].status,
         MigrationStatus::Reverted
@@ -290,7 +298,10 @@ async fn a_resize_is_recorded_as_a_resize_migration_until_reverted() {
 #[tokio::test]
 async fn a_live_migration_that_ended_unobserved_is_completed_when_the_next_one_starts() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.24").await else {
+    let Some(admin) = cloud.admin_compute("2.24").await else {
+        return;
+    };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.24", "migrant").await;

@@ -12,12 +12,14 @@ use nova_v2::ServerQuery;
 #[tokio::test]
 async fn listing_2500_servers_yields_each_exactly_once() {
     let cloud = TestCloud::start_exclusive().await;
-    let Some(mock) = cloud.require_mock() else {
+    let Some(mock) =
+        cloud.require_mock("seeds 2,500 servers without the API (no real quota allows them)")
+    else {
         return;
     };
     let prefix = format!("{}-bulk", integration_tests::run_prefix());
     assert_eq!(mock.seed_servers_in("admin", 2500, &prefix).await, 2500);
-    let Some(admin) = cloud.mock_admin_compute("latest").await else {
+    let Some(admin) = cloud.admin_compute("latest").await else {
         return;
     };
     mock.reset_counts().await;

@@ -31,7 +31,7 @@ async fn then_always(
 async fn admin_updates_a_project_quota_and_its_limits_follow() {
     // Exclusive: the demo project's quota is shared by every test of a mock binary run.
     let cloud = TestCloud::start_exclusive().await;
-    let Some(admin) = cloud.mock_admin_compute("2.57").await else {
+    let Some(admin) = cloud.admin_compute("2.57").await else {
         return;
     };
     let demo = cloud.compute("2.57").await;
@@ -121,11 +121,11 @@ async fn admin_updates_a_project_quota_and_its_limits_follow() {
 #[tokio::test]
 async fn quota_fields_follow_the_microversion() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("latest").await else {
+    let Some(admin) = cloud.admin_compute("latest").await else {
         return;
     };
     let project = demo_project(&cloud).await;
-    let at = |v: &'static str| cloud.mock_admin_compute(v);
+    let at = |v: &'static str| cloud.admin_compute(v);
     let v2_35 = at("2.35").await.expect("admin");
     let old = v2_35
         .quotas()
@@ -183,11 +183,11 @@ async fn quota_fields_follow_the_microversion() {
 async fn quota_classes_by_version_and_admin_only() {
     // Exclusive: the default class is global to the mock.
     let cloud = TestCloud::start_exclusive().await;
-    let Some(v2_49) = cloud.mock_admin_compute("2.49").await else {
+    let Some(v2_49) = cloud.admin_compute("2.49").await else {
         return;
     };
-    let v2_50 = cloud.mock_admin_compute("2.50").await.expect("admin");
-    let latest = cloud.mock_admin_compute("latest").await.expect("admin");
+    let v2_50 = cloud.admin_compute("2.50").await.expect("admin");
+    let latest = cloud.admin_compute("latest").await.expect("admin");
 
     let old = v2_49
         .quota_classes()

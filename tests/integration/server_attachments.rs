@@ -14,9 +14,13 @@ const MISSING: &str = "00000000-0000-4000-8000-000000000000";
 #[tokio::test]
 async fn interfaces_attach_show_and_detach_with_tags_from_2_70() {
     let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    if cloud
+        .require_mock("attaches mock-cloud's seeded network and port ids")
+        .is_none()
+    {
         return;
     }
+
     let (_created, client, id) = cloud.active_server("2.70", "nics").await;
     let nics = client.server_interfaces();
     let before = nics.list(&id).await.expect("list").value.len();
@@ -108,10 +112,14 @@ async fn attach_fields_newer_than_the_microversion_fail_before_sending() {
 #[tokio::test]
 async fn volumes_attach_by_version_swap_for_admins_only_and_detach() {
     let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    if cloud
+        .require_mock("attaches mock-cloud's seeded volumes (the conformance cloud has no Cinder)")
+        .is_none()
+    {
         return;
     }
-    let Some(admin) = cloud.mock_admin_compute("2.89").await else {
+
+    let Some(admin) = cloud.admin_compute("2.89").await else {
         return;
     };
     let (_created, client, id) = cloud.active_server("2.79", "vols").await;

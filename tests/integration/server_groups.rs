@@ -163,7 +163,7 @@ async fn server_group_list_pages_with_limit_and_offset() {
         if cloud.mock().is_some() {
             assert_eq!(ids(&mine), ids(&all));
         }
-        if let Some(admin) = cloud.mock_admin_compute("latest").await {
+        if let Some(admin) = cloud.admin_compute("latest").await {
             let everyone = admin
                 .server_groups()
                 .list(&ServerGroupQuery::new().all_projects(true))

@@ -28,7 +28,10 @@ async fn host_of(admin: &dyn ComputeClient, id: &str) -> String {
 #[tokio::test]
 async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confirms_the_record() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.56").await else {
+    let Some(admin) = cloud.admin_compute("2.56").await else {
+        return;
+    };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
@@ -67,16 +70,19 @@ async fn cold_migration_lands_in_verify_resize_on_another_host_and_confirm_confi
 #[tokio::test]
 async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_record() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.56").await else {
+    let Some(admin) = cloud.admin_compute("2.56").await else {
+        return;
+    };
+    let Some(hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.56", "mover").await;
     let source = host_of(&*admin, &id).await;
-    let target = if source == "compute-1" {
-        "compute-0"
-    } else {
-        "compute-1"
-    };
+    let target = hosts
+        .iter()
+        .find(|host| **host != source)
+        .expect("another host")
+        .as_str();
     admin
         .server_migrations()
         .migrate(&id, &MigrateServer::new().host(target))
@@ -98,8 +104,10 @@ async fn cold_migration_to_a_named_host_then_revert_goes_back_and_reverts_the_re
 
 #[tokio::test]
 async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves() {
-    let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.56").await else {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
+        return;
+    };
+    let Some(admin) = cloud.admin_compute("2.56").await else {
         return;
     };
     let (_created, demo, id) = cloud.active_server("2.56", "mover").await;
@@ -144,7 +152,7 @@ async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves()
         ),
         other => panic!("demo migrate: {other:?}"),
     }
-    let old = cloud.mock_admin_compute("2.55").await.expect("admin");
+    let old = cloud.admin_compute("2.55").await.expect("admin");
     let e = old
         .server_migrations()
         .migrate(&id, &MigrateServer::new().host("compute-1"))
@@ -159,7 +167,10 @@ async fn bad_targets_are_400_non_admins_403_and_a_host_below_2_56_never_leaves()
 #[tokio::test]
 async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_new_host() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.80").await else {
+    let Some(admin) = cloud.admin_compute("2.80").await else {
+        return;
+    };
+    let Some(_hosts) = cloud.require_compute_hosts(&*admin, 2).await else {
         return;
     };
     let (_created, _demo, id) = cloud.active_server("2.80", "mover").await;
@@ -205,10 +216,10 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
 #[tokio::test]
 async fn live_migration_options_are_gated_by_microversion_before_sending() {
     let cloud = TestCloud::start().await;
-    let Some(old) = cloud.mock_admin_compute("2.24").await else {
+    let Some(old) = cloud.admin_compute("2.24").await else {
         return;
     };
-    let new = cloud.mock_admin_compute("2.68").await.expect("admin");
+    let new = cloud.admin_compute("2.68").await.expect("admin");
     let auto = LiveMigrateServer::new().block_migration(BlockMigration::Auto);
     let e = old
         .server_migrations()

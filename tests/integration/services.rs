@@ -26,8 +26,8 @@ async fn services_are_one_compute_per_host_plus_control_services_with_fields_per
     let Some(cloud) = TestCloud::start_mock(MockConfig::default()).await else {
         return;
     };
-    let old = cloud.mock_admin_compute("2.10").await.expect("admin");
-    let new = cloud.mock_admin_compute("2.53").await.expect("admin");
+    let old = cloud.admin_compute("2.10").await.expect("admin");
+    let new = cloud.admin_compute("2.53").await.expect("admin");
     let all = old
         .services()
         .list(&ServiceQuery::new())
@@ -83,8 +83,8 @@ async fn services_change_by_host_and_binary_below_2_53_and_by_uuid_from_2_53() {
     let Some(cloud) = TestCloud::start_mock(MockConfig::default()).await else {
         return;
     };
-    let old = cloud.mock_admin_compute("2.11").await.expect("admin");
-    let new = cloud.mock_admin_compute("2.53").await.expect("admin");
+    let old = cloud.admin_compute("2.11").await.expect("admin");
+    let new = cloud.admin_compute("2.53").await.expect("admin");
     let disabled = old
         .services()
         .disable("compute-1", "nova-compute", Some("maintenance".into()))
@@ -152,7 +152,7 @@ async fn a_compute_service_hosting_servers_cannot_be_deleted_an_idle_one_can() {
     let Some(cloud) = TestCloud::start_mock(MockConfig::default()).await else {
         return;
     };
-    let admin = cloud.mock_admin_compute("2.53").await.expect("admin");
+    let admin = cloud.admin_compute("2.53").await.expect("admin");
     let demo = cloud.compute("latest").await;
     let created = cloud.resources(1).await;
     let request = cloud
@@ -180,7 +180,7 @@ async fn a_compute_service_hosting_servers_cannot_be_deleted_an_idle_one_can() {
     assert_eq!(left.len(), 1, "its hypervisor went with it");
     let again = admin.services().delete(&idle).await.expect_err("gone");
     assert!(matches!(again, Error::NotFound(_)), "{again:?}");
-    let old = cloud.mock_admin_compute("2.52").await.expect("admin");
+    let old = cloud.admin_compute("2.52").await.expect("admin");
     let not_int = old.services().delete("abc").await.expect_err("integer ids");
     assert!(matches!(not_int, Error::BadRequest(_)), "{not_int:?}");
 }
@@ -190,9 +190,9 @@ async fn evacuate_needs_the_source_compute_down_then_rebuilds_on_another_host() 
     let Some(cloud) = TestCloud::start_mock(MockConfig::default()).await else {
         return;
     };
-    let admin = cloud.mock_admin_compute("2.53").await.expect("admin");
-    let old = cloud.mock_admin_compute("2.13").await.expect("admin");
-    let shutoff = cloud.mock_admin_compute("2.95").await.expect("admin");
+    let admin = cloud.admin_compute("2.53").await.expect("admin");
+    let old = cloud.admin_compute("2.13").await.expect("admin");
+    let shutoff = cloud.admin_compute("2.95").await.expect("admin");
     let demo = cloud.compute("latest").await;
     let created = cloud.resources(2).await;
     let request = cloud

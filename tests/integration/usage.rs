@@ -45,7 +45,9 @@ fn assert_totals_match_servers(usage: &TenantUsage) {
 
 #[tokio::test]
 async fn a_project_reads_its_own_usage_but_not_every_projects_nor_anothers() {
-    let cloud = TestCloud::start().await;
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
+        return;
+    };
     let demo = cloud.compute("2.40").await;
     let project = demo_project(&cloud).await;
     let own = demo
@@ -73,10 +75,11 @@ async fn a_project_reads_its_own_usage_but_not_every_projects_nor_anothers() {
 #[tokio::test]
 async fn admin_pages_a_projects_servers_from_2_40_and_get_all_merges_them() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.40").await else {
+    let Some(admin) = cloud.admin_compute("2.40").await else {
         return;
     };
-    let Some(mock) = cloud.require_mock() else {
+    let Some(mock) = cloud.require_mock("seeds servers in a project of their own without the API")
+    else {
         return;
     };
     let project = uuid::Uuid::new_v4().simple().to_string();
@@ -149,10 +152,11 @@ async fn admin_pages_a_projects_servers_from_2_40_and_get_all_merges_them() {
 #[tokio::test]
 async fn a_window_before_the_servers_existed_is_empty_and_paging_needs_2_40() {
     let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.39").await else {
+    let Some(admin) = cloud.admin_compute("2.39").await else {
         return;
     };
-    let Some(mock) = cloud.require_mock() else {
+    let Some(mock) = cloud.require_mock("seeds servers in a project of their own without the API")
+    else {
         return;
     };
     let project = uuid::Uuid::new_v4().simple().to_string();

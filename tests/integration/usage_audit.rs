@@ -24,15 +24,20 @@ fn assert_consistent(report: &InstanceUsageAuditLog) {
 #[tokio::test]
 async fn admin_reads_the_audit_of_the_last_completed_month_over_every_host() {
     let cloud = TestCloud::start_exclusive().await;
-    let Some(admin) = cloud.mock_admin_compute("2.11").await else {
+    let Some(admin) = cloud.admin_compute("2.11").await else {
         return;
     };
     let audit = admin.usage_audit_logs();
     let now = audit.get().await.expect("the current report").value;
     assert_consistent(&now);
     assert!(now.num_hosts >= 1);
-    assert_eq!(now.num_hosts_not_run, 0, "{now:?}");
-    assert_eq!(now.overall_status, "ALL hosts done. 0 errors.");
+    if cloud.mock().is_some() {
+        // mock-cloud's seed has run the audit task on every host; a fresh real cloud has not.
+        assert_eq!(now.num_hosts_not_run, 0, "{now:?}");
+        assert_eq!(now.overall_status, "ALL hosts done. 0 errors.");
+    } else {
+        assert!(now.overall_status.contains(" hosts done. "), "{now:?}");
+    }
     assert!(now.period_beginning.ends_with("-01 00:00:00"), "{now:?}");
 
     let july = audit
@@ -52,6 +57,10 @@ async fn admin_reads_the_audit_of_the_last_completed_month_over_every_host() {
         "a period ending exactly then is not complete yet"
     );
 
+    if cloud.mock().is_none() {
+        // Forcing a real compute service down would stop every test running alongside.
+        return;
+    }
     // A host whose nova-compute is down has not run its audit.
     let host = now.log.keys().last().cloned().expect("a host");
     let services = admin.services();
@@ -80,10 +89,9 @@ async fn admin_reads_the_audit_of_the_last_completed_month_over_every_host() {
 
 #[tokio::test]
 async fn non_admins_are_refused_and_bad_times_get_a_400() {
-    let cloud = TestCloud::start().await;
-    if cloud.require_mock().is_none() {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
         return;
-    }
+    };
     let demo = cloud.compute("2.1").await;
     let error = demo.usage_audit_logs().get().await.expect_err("admin only");
     match &error {

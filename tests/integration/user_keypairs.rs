@@ -13,8 +13,10 @@ use crate::PUBLIC_KEY;
 
 #[tokio::test]
 async fn admin_manages_another_users_keypairs() {
-    let cloud = TestCloud::start().await;
-    let Some(admin) = cloud.mock_admin_compute("2.10").await else {
+    let Some(cloud) = TestCloud::start().await.as_member().await else {
+        return;
+    };
+    let Some(admin) = cloud.admin_compute("2.10").await else {
         return;
     };
     let names = cloud.resources(0).await;

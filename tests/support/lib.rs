@@ -8,7 +8,9 @@
 //!    share that one mock, so tests that need exact counters take it alone
 //!    ([`TestCloud::start_exclusive`]).
 //! 2. `OS_CLOUD` or `OS_AUTH_URL`: any real cloud; tests that need mock powers
-//!    (counters, faults, clock, seeding) are skipped and print `SKIPPED`.
+//!    (counters, faults, clock, seeding) are skipped and print `SKIPPED <test>: <why>`.
+//!    Admin tests run there as the admin of [`TestCloud::admin_compute`] (see
+//!    `credentials.rs`: `NOVA_TEST_ADMIN_CLOUD`, `NOVA_TEST_MEMBER_CLOUD`).
 //! 3. Nothing: a mock-cloud started in-process for each test, so that plain
 //!    `cargo test --workspace` runs the whole suite.
 //!
@@ -26,6 +28,8 @@
 //! ```
 
 mod counting;
+mod credentials;
+mod hosts;
 pub mod hostile;
 mod mock_control;
 mod picks;
@@ -46,6 +50,7 @@ use nova_v2::{
 use tokio::sync::{OnceCell, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 pub use counting::CountingTransport;
+pub use credentials::{ADMIN_CLOUD_VARIABLE, MEMBER_CLOUD_VARIABLE, Role};
 pub use mock_control::MockControl;
 pub use resources::{Resources, run_prefix};
 
@@ -140,7 +145,7 @@ impl TestCloud {
     pub async fn start_mock(config: MockConfig) -> Option<TestCloud> {
         init_tracing();
         if std::env::var_os("OS_CLOUD").is_some() || std::env::var_os("OS_AUTH_URL").is_some() {
-            skip_notice("needs its own mock-cloud configuration");
+            skip_notice("mock-only: needs its own mock-cloud configuration");
             return None;
         }
         Some(Self::in_process(config).await)
@@ -191,7 +196,13 @@ impl TestCloud {
 
     /// A compute client negotiated through the registry (`"latest"`, `"2.60"`, ...).
     pub async fn compute(&self, version: &str) -> Box<dyn ComputeClient> {
-        negotiate(Arc::new(self.compute_adapter()), version).await
+        self.compute_as(&self.config, version).await
+    }
+
+    /// Like [`TestCloud::compute`], logged in with `config` instead of the configured user.
+    pub async fn compute_as(&self, config: &CloudConfig, version: &str) -> Box<dyn ComputeClient> {
+        let adapter = Adapter::new(session_for(config), config.endpoint_filter("compute"));
+        negotiate(Arc::new(adapter), version).await
     }
 
     /// A compute client at exactly `version` (no negotiation, so no request yet) whose
@@ -212,27 +223,15 @@ impl TestCloud {
         self.mock.as_ref()
     }
 
-    /// The mock's powers for a test that cannot run without them: `None` (and a `SKIPPED`
-    /// line) against a real cloud, and the caller returns.
-    pub fn require_mock(&self) -> Option<&MockControl> {
+    /// The mock's powers for a test that cannot run without them: `None` (and a
+    /// `SKIPPED <test>: mock-only: <why>` line) against a real cloud, and the caller returns.
+    /// `why` names what no real cloud gives (`"injects faults"`, `"counts requests"`,
+    /// `"seeds servers without the API"`, ...).
+    pub fn require_mock(&self, why: &str) -> Option<&MockControl> {
         if self.mock.is_none() {
-            skip_notice("needs mock-cloud powers");
+            skip_notice(&format!("mock-only: {why}"));
         }
         self.mock.as_ref()
-    }
-
-    /// A compute client logged in as the mock's seeded `admin` user in project `admin`;
-    /// `None` (and a `SKIPPED` line) when the target is not mock-cloud.
-    pub async fn mock_admin_compute(&self, version: &str) -> Option<Box<dyn ComputeClient>> {
-        self.require_mock()?;
-        let mut config = self.config.clone();
-        config.auth.username = Some("admin".to_string());
-        config.auth.user_id = None;
-        config.auth.password = Some(mock_cloud::seed::ADMIN_PASSWORD.into());
-        config.auth.project_name = Some("admin".to_string());
-        config.auth.project_id = None;
-        let adapter = Adapter::new(session_for(&config), config.endpoint_filter("compute"));
-        Some(negotiate(Arc::new(adapter), version).await)
     }
 
     /// Somewhere to record what this test creates, deleted when it is dropped. Waits until
@@ -360,13 +359,14 @@ pub fn created_id(result: CreateServerResult) -> String {
     }
 }
 
-/// Prints why a test did not run against this target.
-fn skip_notice(why: &str) {
+/// Prints why a test did not run against this target: `SKIPPED <test>: <why>`, the line
+/// `cargo xtask conformance` counts and groups by `why`.
+pub fn skip_notice(why: &str) {
     let test = std::thread::current()
         .name()
         .unwrap_or("a test")
         .to_string();
-    eprintln!("SKIPPED {test}: {why}; the target is not mock-cloud");
+    eprintln!("SKIPPED {test}: {why}");
 }
 
 /// `OS_*` variables for the mock's seeded demo user.

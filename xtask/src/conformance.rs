@@ -163,9 +163,7 @@ fn serve(minutes: u64) -> Result<(), String> {
     )?;
     let run_dir = fresh_run_dir(&work)?;
     let cloud = cloud::RealCloud::start(&venv, &conformance_dir, &run_dir, &mut timings)?;
-    let clouds_yaml = run_dir.join("clouds.yaml");
-    std::fs::write(&clouds_yaml, cloud.clouds_yaml())
-        .map_err(|error| format!("cannot write {}: {error}", clouds_yaml.display()))?;
+    let clouds_yaml = cloud.write_clouds_yaml()?;
     println!("real cloud up: identity {}", cloud.auth_url());
     println!("clouds.yaml:   {}", clouds_yaml.display());
     println!("python venv:   {}", venv.root().display());
@@ -207,7 +205,17 @@ fn real_cloud_suite(
     println!("real cloud: identity {}", cloud.auth_url());
 
     let step = Instant::now();
-    let (result, outcome) = suite::run(&cloud.os_env());
+    let clouds_yaml = match cloud.write_clouds_yaml() {
+        Ok(path) => path,
+        Err(message) => {
+            let _ = cloud.stop();
+            return RealCloudOutcome {
+                suite: Err(message),
+                browser: Err("the clouds.yaml for the real cloud could not be written".to_owned()),
+            };
+        }
+    };
+    let (result, outcome) = suite::run(&cloud.suite_env(&clouds_yaml));
     timings.record("integration suite against the real cloud", step);
 
     let step = Instant::now();
@@ -218,24 +226,20 @@ fn real_cloud_suite(
     let stopped = cloud.stop();
     timings.record("stop the real cloud", step);
 
-    let counts = outcome.counts;
     println!(
-        "conformance: {} tests ran against the real cloud, {} skipped (need mock-cloud powers), {} failed",
-        outcome.ran_and_passed(),
-        outcome.skipped.len(),
-        counts.failed
+        "conformance: integration suite against the real cloud: {}",
+        outcome.summary()
     );
-    println!(
-        "conformance: {} passed, {} failed, {} skipped",
-        outcome.ran_and_passed(),
-        counts.failed,
-        outcome.skipped.len()
-    );
+    for (why, tests) in outcome.skips_by_reason() {
+        println!("  skipped {} ({why}):", tests.len());
+        for test in tests {
+            println!("    {test}");
+        }
+    }
     let suite = result.and(stopped).map(|()| {
         format!(
-            "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {} ran and passed, {} skipped",
-            outcome.ran_and_passed(),
-            outcome.skipped.len()
+            "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {}",
+            outcome.summary()
         )
     });
     RealCloudOutcome { suite, browser }

@@ -6,12 +6,17 @@ use std::process::Command;
 use crate::mock::MockProcess;
 use crate::process::{self, TestCounts};
 
-/// Entry point for `cargo xtask integration [--cloud NAME]`.
+const USAGE: &str = "usage: cargo xtask integration [--cloud NAME [--admin-cloud NAME]]";
+
+/// Entry point for `cargo xtask integration [--cloud NAME [--admin-cloud NAME]]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let (result, counts) = match args {
         [] => against_mock_binary(),
-        [flag, name] if flag == "--cloud" => against_cloud(name),
-        _ => return Err("usage: cargo xtask integration [--cloud NAME]".to_string()),
+        [flag, name] if flag == "--cloud" => against_cloud(name, None),
+        [flag, name, admin_flag, admin] if flag == "--cloud" && admin_flag == "--admin-cloud" => {
+            against_cloud(name, Some(admin))
+        }
+        _ => return Err(USAGE.to_string()),
     };
     println!(
         "integration: {} passed, {} failed",
@@ -32,10 +37,14 @@ fn suite() -> Command {
     ])
 }
 
-/// Runs the suite against a named cloud from clouds.yaml (`OS_CLOUD`).
-fn against_cloud(name: &str) -> (Result<(), String>, TestCounts) {
+/// Runs the suite against a named cloud from clouds.yaml (`OS_CLOUD`), with the admin
+/// tests run as `admin` (another clouds.yaml entry, `NOVA_TEST_ADMIN_CLOUD`) if given.
+fn against_cloud(name: &str, admin: Option<&str>) -> (Result<(), String>, TestCounts) {
     let mut command = suite();
     command.env("OS_CLOUD", name).env_remove("MOCK_CLOUD_URL");
+    if let Some(admin) = admin {
+        command.env("NOVA_TEST_ADMIN_CLOUD", admin);
+    }
     process::run_tests(command)
 }
 

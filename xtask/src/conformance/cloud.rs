@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use super::Timings;
 use super::probe;
 use super::venv::Venv;
-use crate::mock::{DEMO_PASSWORD, demo_user_env};
+use crate::mock::DEMO_PASSWORD;
 use crate::process;
 use crate::service::ServiceProcess;
 
@@ -140,9 +140,27 @@ impl RealCloud {
         format!("http://127.0.0.1:{}/v2.1", self.ports.nova)
     }
 
-    /// The `OS_*` variables for the non-admin `demo` user.
-    pub fn os_env(&self) -> Vec<(&'static str, String)> {
-        demo_user_env(&self.auth_url())
+    /// The environment of the integration suite: the member `conformance-demo` cloud of
+    /// `clouds_yaml` (written from [`RealCloud::clouds_yaml`]) as the configured user and
+    /// the bootstrap `conformance-admin` as `NOVA_TEST_ADMIN_CLOUD`, as an operator would
+    /// point the suite at a cloud of their own.
+    pub fn suite_env(&self, clouds_yaml: &Path) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "OS_CLIENT_CONFIG_FILE",
+                clouds_yaml.to_string_lossy().into_owned(),
+            ),
+            ("OS_CLOUD", "conformance-demo".to_string()),
+            ("NOVA_TEST_ADMIN_CLOUD", "conformance-admin".to_string()),
+        ]
+    }
+
+    /// Writes [`RealCloud::clouds_yaml`] to `clouds.yaml` in the run directory: its path.
+    pub fn write_clouds_yaml(&self) -> Result<PathBuf, String> {
+        let path = self.path("clouds.yaml");
+        std::fs::write(&path, self.clouds_yaml())
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        Ok(path)
     }
 
     /// A `clouds.yaml` with the member `conformance-demo` and the

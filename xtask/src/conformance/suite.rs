@@ -1,11 +1,13 @@
 //! Runs the `tests/` integration suite against a cloud named by `OS_*`
 //! variables and counts what ran there and what was skipped.
 //!
-//! Tests that need mock-cloud powers return early and print
-//! `SKIPPED <test>: ...` (see `integration_tests::TestCloud`); the suite runs
-//! with `--nocapture` so those lines reach this process's stderr pipe.
+//! A test that cannot run against the target returns early and prints
+//! `SKIPPED <test>: <why>` (see `integration_tests::TestCloud`); the suite runs
+//! with `--nocapture` so those lines reach this process's stderr pipe. A skipped
+//! test is never counted as passed: the summary says run / passed / failed /
+//! skipped, and the skips grouped by why.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -17,8 +19,8 @@ use crate::process::{self, TestCounts};
 pub struct SuiteOutcome {
     /// libtest's counts (a skipped test counts as passed there).
     pub counts: TestCounts,
-    /// Names of the tests that printed `SKIPPED`.
-    pub skipped: BTreeSet<String>,
+    /// The tests that printed `SKIPPED`, each with the first reason it gave.
+    pub skipped: BTreeMap<String, String>,
 }
 
 impl SuiteOutcome {
@@ -27,14 +29,52 @@ impl SuiteOutcome {
         self.counts.passed.saturating_sub(self.skipped.len() as u64)
     }
 
+    /// Tests that really ran against the target (passed or failed).
+    pub fn ran(&self) -> u64 {
+        self.ran_and_passed() + self.counts.failed
+    }
+
+    /// Every test of the run: ran or skipped.
+    pub fn total(&self) -> u64 {
+        self.ran() + self.skipped.len() as u64
+    }
+
+    /// The skipped tests grouped by their reason, most common reason first.
+    pub fn skips_by_reason(&self) -> Vec<(String, BTreeSet<String>)> {
+        let mut groups: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (test, why) in &self.skipped {
+            groups.entry(why.clone()).or_default().insert(test.clone());
+        }
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        groups
+    }
+
+    /// `run R (passed P, failed F), skipped S of T (x%)`.
+    pub fn summary(&self) -> String {
+        let total = self.total().max(1);
+        format!(
+            "run {} (passed {}, failed {}), skipped {} of {} ({:.0}%)",
+            self.ran(),
+            self.ran_and_passed(),
+            self.counts.failed,
+            self.skipped.len(),
+            self.total(),
+            self.skipped.len() as f64 * 100.0 / total as f64
+        )
+    }
+
     /// Reads one line of output.
     pub fn add_line(&mut self, line: &str) {
         self.counts.add_line(line);
         if let Some(rest) = line.trim_start().strip_prefix("SKIPPED ") {
             // `SKIPPED module::test: why` (test paths contain `::`).
-            let name = rest.split(": ").next().unwrap_or(rest).trim();
+            let (name, why) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
+            let name = name.trim();
             if !name.is_empty() {
-                self.skipped.insert(name.to_string());
+                self.skipped
+                    .entry(name.to_string())
+                    .or_insert_with(|| why.trim().to_string());
             }
         }
     }
@@ -52,7 +92,16 @@ pub fn run(env: &[(&'static str, String)]) -> (Result<(), String>, SuiteOutcome)
         "--",
         "--nocapture",
     ]);
-    command.env_remove("MOCK_CLOUD_URL").env_remove("OS_CLOUD");
+    // Only `env` names the target: no inherited OS_* or NOVA_TEST_*_CLOUD variable.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("OS_") || (key.starts_with("NOVA_TEST_") && key.ends_with("_CLOUD")) {
+            command.env_remove(key);
+        }
+    }
+    command
+        .env_remove("MOCK_CLOUD_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (key, value) in env {
         command.env(key, value);
     }
@@ -111,20 +160,34 @@ mod tests {
     #[test]
     fn counts_skips_once_per_test() {
         let mut outcome = SuiteOutcome::default();
+        outcome.add_line("SKIPPED auth::revoked: mock-only: revokes tokens");
+        outcome.add_line("SKIPPED auth::revoked: mock-only: revokes tokens");
+        outcome.add_line("SKIPPED auth::other: mock-only: needs its own mock-cloud configuration");
         outcome.add_line(
-            "SKIPPED auth::revoked: needs mock-cloud powers; the target is not mock-cloud",
+            "SKIPPED negotiation::low_max: mock-only: needs its own mock-cloud configuration",
         );
         outcome.add_line(
-            "SKIPPED auth::revoked: needs mock-cloud powers; the target is not mock-cloud",
-        );
-        outcome.add_line("SKIPPED auth::other: needs its own mock-cloud configuration");
-        outcome.add_line("SKIPPED negotiation::low_max: needs its own mock-cloud configuration");
-        outcome.add_line(
-            "test result: ok. 10 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+            "test result: FAILED. 10 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
         );
         assert_eq!(outcome.skipped.len(), 3);
-        assert!(outcome.skipped.contains("auth::revoked"));
+        assert_eq!(
+            outcome.skipped["auth::revoked"],
+            "mock-only: revokes tokens"
+        );
         assert_eq!(outcome.counts.passed, 10);
         assert_eq!(outcome.ran_and_passed(), 7);
+        assert_eq!(outcome.ran(), 8);
+        assert_eq!(outcome.total(), 11);
+        assert_eq!(
+            outcome.summary(),
+            "run 8 (passed 7, failed 1), skipped 3 of 11 (27%)"
+        );
+        let groups = outcome.skips_by_reason();
+        assert_eq!(
+            groups[0].0,
+            "mock-only: needs its own mock-cloud configuration"
+        );
+        assert_eq!(groups[0].1.len(), 2);
+        assert_eq!(groups[1].1.len(), 1);
     }
 }
