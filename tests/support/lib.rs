@@ -29,8 +29,8 @@
 
 mod counting;
 mod credentials;
-mod hosts;
 pub mod hostile;
+mod hosts;
 mod mock_control;
 mod picks;
 mod resources;

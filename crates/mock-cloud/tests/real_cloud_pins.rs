@@ -661,7 +661,8 @@ async fn nova_lists_newest_first_and_drops_a_deleted_server_at_once() {
     for name in ["one", "two", "three"] {
         booted.push(boot(&cloud, &token, name).await);
     }
-    let (status, list) = compute_latest(&cloud, &token, reqwest::Method::GET, "servers", None).await;
+    let (status, list) =
+        compute_latest(&cloud, &token, reqwest::Method::GET, "servers", None).await;
     assert_eq!(status, StatusCode::OK);
     let newest_first: Vec<String> = booted.iter().rev().cloned().collect();
     assert_eq!(listed_ids(&list), newest_first);
