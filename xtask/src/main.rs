@@ -14,6 +14,8 @@ mod fuzz;
 mod integration;
 mod mock;
 mod process;
+mod public_api;
+mod seams;
 mod service;
 mod test;
 
@@ -33,7 +35,9 @@ commands:
   bench [--cloud NAME] [--runs N] [--quick]
                             benchmarks: our crates against bare reqwest, report in target/bench/
   fuzz [--seconds N]        run every fuzz target for a bounded time
-  conformance               the tests/ suite against a real Keystone + Nova installed from PyPI
+  conformance [--suite-only | --reverse-only | --serve [MINUTES]]
+                            the tests/ suite against a real Keystone + Nova installed from PyPI
+  public-api [--bless]      compare (or rewrite) each library crate's public-API snapshot
 ";
 
 fn main() -> ExitCode {
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "fuzz" => fuzz::run(rest),
         "conformance" => conformance::run(rest),
+        "public-api" => public_api::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

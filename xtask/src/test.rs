@@ -1,7 +1,7 @@
 //! `cargo xtask test`: everything CI runs, with one summary at the end.
 
-use crate::integration;
 use crate::process::{self, TestCounts};
+use crate::{integration, seams};
 
 /// One step of the run and how it went.
 struct Step {
@@ -9,7 +9,8 @@ struct Step {
     result: Result<(), String>,
 }
 
-/// Runs formatting and lint checks (unless `--no-lint`), the workspace tests
+/// Runs formatting and lint checks (unless `--no-lint`: fmt, clippy with all
+/// features, the HTTP-free core, docs, `cargo deny`, public-API snapshots), the workspace tests
 /// (unit, doc and the in-process integration suite), and the integration suite
 /// once more against the mock-cloud binary.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -27,16 +28,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
             result: process::run(process::cargo(&["fmt", "--all", "--", "--check"])),
         });
         steps.push(Step {
-            name: "cargo clippy -D warnings",
+            name: "cargo clippy --all-features -D warnings",
             result: process::run(process::cargo(&[
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--all-features",
                 "--locked",
                 "--",
                 "-D",
                 "warnings",
             ])),
+        });
+        steps.push(Step {
+            name: "nova-core + nova-v2 build without default features, with no HTTP stack",
+            result: seams::http_free_core(),
+        });
+        steps.push(Step {
+            name: "cargo doc -D warnings",
+            result: seams::docs(),
+        });
+        steps.push(Step {
+            name: "cargo deny check licenses bans",
+            result: seams::dependency_policy(),
+        });
+        steps.push(Step {
+            name: "public-API snapshots",
+            result: seams::public_api_snapshots(),
         });
     }
 
