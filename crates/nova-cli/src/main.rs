@@ -12,6 +12,7 @@ mod password_crypto;
 mod progress;
 mod resolve;
 mod timings;
+mod token_cache;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -105,9 +106,13 @@ async fn execute(
     let wait = progress::WaitSettings::from_args(&global)?;
     let env: HashMap<String, String> = std::env::vars().collect();
     let config = config::resolve(&global, &env)?;
-    let session = connect::session(&config, &global)?;
+    let cache = token_cache::TokenCache::for_config(&config);
+    let session = connect::session(&config, &global, cache.as_ref())?;
     *session_slot = Some(session.clone());
-    let cloud = connect::connect(session, config, requested).await?;
+    let cloud = connect::connect(session.clone(), config, requested, cache.as_ref()).await?;
     let ctx = commands::Ctx { cloud, wait };
-    commands::run(&ctx, command).await
+    let result = commands::run(&ctx, command).await;
+    // a 401 during the command re-authenticated: keep the new token
+    connect::save_fresh_token(&session, cache.as_ref()).await;
+    result
 }

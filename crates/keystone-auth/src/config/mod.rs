@@ -3,6 +3,7 @@
 //! tool reads them, and turned into a plugin, a session and an endpoint filter.
 
 mod auth_types;
+mod cache_key;
 mod clouds_yaml;
 mod env;
 
@@ -469,7 +470,14 @@ impl CloudConfig {
 
     /// A session builder with this cloud's plugin and TLS settings.
     pub fn session_builder(&self) -> Result<SessionBuilder> {
-        let mut builder = SessionBuilder::new(self.auth_plugin()?);
+        self.session_builder_with(self.auth_plugin()?)
+    }
+
+    /// [`CloudConfig::session_builder`] with a plugin of the caller's (one
+    /// wrapping [`CloudConfig::auth_plugin`], such as a
+    /// [`RestoredAuth`](crate::RestoredAuth) from a token cache).
+    pub fn session_builder_with(&self, plugin: Arc<dyn AuthPlugin>) -> Result<SessionBuilder> {
+        let mut builder = SessionBuilder::new(plugin);
         if let Some(ca) = &self.cacert {
             builder = builder.ca_file(ca);
         }
