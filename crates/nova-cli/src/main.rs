@@ -109,10 +109,19 @@ async fn execute(
     let cache = token_cache::TokenCache::for_config(&config);
     let session = connect::session(&config, &global, cache.as_ref())?;
     *session_slot = Some(session.clone());
-    let cloud = connect::connect(session.clone(), config, requested, cache.as_ref()).await?;
-    let ctx = commands::Ctx { cloud, wait };
-    let result = commands::run(&ctx, command).await;
-    // a 401 during the command re-authenticated: keep the new token
-    connect::save_fresh_token(&session, cache.as_ref()).await;
+    let result = async {
+        let cloud = connect::connect(session.clone(), config, requested, cache.as_ref()).await?;
+        let ctx = commands::Ctx { cloud, wait };
+        commands::run(&ctx, command).await
+    }
+    .await;
+    if let Some(cache) = &cache {
+        match &result {
+            // the cached token or the credentials were refused
+            Err(e) if e.kind == error::ErrorKind::Config => cache.remove(),
+            // a 401 during the command re-authenticated: keep the new token
+            _ => connect::save_fresh_token(&session, Some(cache)).await,
+        }
+    }
     result
 }

@@ -54,6 +54,7 @@ impl TokenCache {
     }
 
     /// The file.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }
