@@ -468,6 +468,30 @@ mod tests {
     }
 
     #[test]
+    fn application_credential_access_rules_are_read() {
+        let body = serde_json::json!({"token": {
+            "methods": ["application_credential"],
+            "expires_at": "2099-01-01T00:00:00.000000Z",
+            "user": {"id": "u", "name": "demo", "domain": {"id": "default", "name": "Default"}},
+            "application_credential": {
+                "id": "ac1", "name": "ci", "restricted": true,
+                "access_rules": [
+                    {"id": "r1", "service": "compute", "method": "GET", "path": "/v2.1/servers"}
+                ]
+            }
+        }});
+        let info = AccessInfo::from_token_response(
+            SecretString::from("t"),
+            &serde_json::to_vec(&body).unwrap(),
+        )
+        .unwrap();
+        let rules = info.application_credential.unwrap().access_rules;
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].service, "compute");
+        assert_eq!(rules[0].path, "/v2.1/servers");
+    }
+
+    #[test]
     fn expiry_margin() {
         let body = std::fs::read(format!(
             "{KEYSTONE}/admin/auth-application-credential-response.json"
