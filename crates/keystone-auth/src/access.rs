@@ -2,7 +2,7 @@
 //! roles, catalog), parsed from Keystone's token response.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::catalog::ServiceCatalog;
@@ -65,6 +65,25 @@ pub struct ApplicationCredentialInfo {
     /// Whether it may create other credentials.
     #[serde(default)]
     pub restricted: Option<bool>,
+    /// The API calls the credential is limited to (empty: unlimited).
+    /// Services' keystonemiddleware enforces them.
+    #[serde(default)]
+    pub access_rules: Vec<AccessRule>,
+}
+
+/// One access rule of an application credential: which call of which
+/// service it allows.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct AccessRule {
+    /// Its id, when Keystone gave one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The service type (`compute`).
+    pub service: String,
+    /// The HTTP method (`GET`).
+    pub method: String,
+    /// The path template (`/v2.1/servers`, `/v2.1/servers/*`).
+    pub path: String,
 }
 
 /// The `token` object of a Keystone v3 token response (without the token id,
@@ -136,6 +155,26 @@ pub struct AccessInfo {
     pub application_credential: Option<ApplicationCredentialInfo>,
     /// The service catalog (empty for unscoped and static tokens).
     pub catalog: ServiceCatalog,
+    /// The token response body as Keystone sent it (for auth state export).
+    raw_body: Option<bytes::Bytes>,
+    /// An OAuth2 access token sent as `Authorization: Bearer` besides the token.
+    bearer: Option<SecretString>,
+    /// Whether requests carry the token at all (`false` for `auth_type: none`).
+    sends_token: bool,
+    /// Whether this access was imported from a saved state rather than
+    /// received now (its expiry is then taken as is, not from its lifetime).
+    restored: bool,
+}
+
+/// The JSON of an exported auth state: keystoneauth's `get_auth_state`
+/// shape (`{"auth_token": .., "body": <token response>}`), plus the OAuth2
+/// access token when there is one.
+#[derive(Deserialize, serde::Serialize)]
+struct SavedState {
+    auth_token: String,
+    body: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oauth2_access_token: Option<String>,
 }
 
 impl AccessInfo {
@@ -167,6 +206,10 @@ impl AccessInfo {
             roles: t.roles,
             application_credential: t.application_credential,
             catalog: t.catalog,
+            raw_body: Some(bytes::Bytes::copy_from_slice(body)),
+            bearer: None,
+            sends_token: true,
+            restored: false,
         })
     }
 
@@ -216,7 +259,85 @@ impl AccessInfo {
             roles: Vec::new(),
             application_credential: None,
             catalog: ServiceCatalog::default(),
+            raw_body: None,
+            bearer: None,
+            sends_token: true,
+            restored: false,
         }
+    }
+
+    /// Access that sends no credentials at all (`auth_type: none`).
+    pub fn no_auth() -> Self {
+        Self {
+            sends_token: false,
+            ..Self::from_static_token(SecretString::from(String::new()))
+        }
+    }
+
+    /// Whether requests carry the token (`false` only for `auth_type: none`).
+    pub fn sends_token(&self) -> bool {
+        self.sends_token
+    }
+
+    /// Adds an OAuth2 access token, sent as `Authorization: Bearer` with
+    /// every request (what keystoneauth's OAuth2 plugins do).
+    pub fn with_bearer(mut self, access_token: SecretString) -> Self {
+        self.bearer = Some(access_token);
+        self
+    }
+
+    /// The OAuth2 access token, if any.
+    pub fn bearer(&self) -> Option<&SecretString> {
+        self.bearer.as_ref()
+    }
+
+    /// Whether this access came from [`AccessInfo::from_auth_state`].
+    pub fn is_restored(&self) -> bool {
+        self.restored
+    }
+
+    /// The authenticated state as JSON (keystoneauth's `get_auth_state`:
+    /// the token and Keystone's token response, with expiry, user, scope and
+    /// catalog), to be restored with [`AccessInfo::from_auth_state`]. It
+    /// holds the token, so it is a secret; it holds no password or other
+    /// credential. `None` for access with no token response (static tokens).
+    pub fn auth_state(&self) -> Option<SecretString> {
+        let raw = self.raw_body.as_ref()?;
+        let state = SavedState {
+            auth_token: self.token.expose_secret().to_owned(),
+            body: serde_json::from_slice(raw).ok()?,
+            oauth2_access_token: self.bearer.as_ref().map(|b| b.expose_secret().to_owned()),
+        };
+        serde_json::to_string(&state).ok().map(SecretString::from)
+    }
+
+    /// Restores access exported by [`AccessInfo::auth_state`]. Its expiry
+    /// is the token's `expires_at` as is (by the local clock).
+    pub fn from_auth_state(state: &str) -> crate::error::Result<Self> {
+        let invalid = |reason: String| {
+            crate::error::Error::InvalidAuth(format!("saved auth state: {reason}"))
+        };
+        let saved: SavedState = serde_json::from_str(state).map_err(|e| {
+            // the error's text could quote the token: give only where
+            invalid(format!(
+                "not an auth state (line {} column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let body = serde_json::to_vec(&saved.body).map_err(|e| invalid(e.to_string()))?;
+        let mut access = Self::from_token_response(SecretString::from(saved.auth_token), &body)
+            .map_err(|e| match e {
+                TokenParseError::Json(e) => invalid(format!(
+                    "the body is not a token (line {} column {})",
+                    e.line(),
+                    e.column()
+                )),
+                TokenParseError::Time(t) => invalid(format!("unreadable expires_at {t:?}")),
+            })?;
+        access.bearer = saved.oauth2_access_token.map(SecretString::from);
+        access.restored = true;
+        Ok(access)
     }
 
     /// The token. Expose it only to put it in an `X-Auth-Token` header.
@@ -344,6 +465,30 @@ mod tests {
             app.application_credential.unwrap().name.as_deref(),
             Some("monitoring")
         );
+    }
+
+    #[test]
+    fn application_credential_access_rules_are_read() {
+        let body = serde_json::json!({"token": {
+            "methods": ["application_credential"],
+            "expires_at": "2099-01-01T00:00:00.000000Z",
+            "user": {"id": "u", "name": "demo", "domain": {"id": "default", "name": "Default"}},
+            "application_credential": {
+                "id": "ac1", "name": "ci", "restricted": true,
+                "access_rules": [
+                    {"id": "r1", "service": "compute", "method": "GET", "path": "/v2.1/servers"}
+                ]
+            }
+        }});
+        let info = AccessInfo::from_token_response(
+            SecretString::from("t"),
+            &serde_json::to_vec(&body).unwrap(),
+        )
+        .unwrap();
+        let rules = info.application_credential.unwrap().access_rules;
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].service, "compute");
+        assert_eq!(rules[0].path, "/v2.1/servers");
     }
 
     #[test]

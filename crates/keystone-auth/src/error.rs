@@ -274,7 +274,42 @@ pub enum Error {
         path: PathBuf,
         /// The YAML error.
         #[source]
-        source: serde_yaml::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A clouds.yaml or secure.yaml file nests deeper than any real one
+    /// does; it was refused without being read further.
+    /// No request was sent.
+    #[error("{path} nests deeper than {limit} levels")]
+    ConfigTooDeep {
+        /// The file.
+        path: PathBuf,
+        /// The limit.
+        limit: usize,
+    },
+
+    /// Keystone needs more authentication methods than the request gave (the
+    /// user's multi-factor rules): it answered 401 with an auth receipt.
+    /// Continue with [`MultiFactor::receipt`](crate::MultiFactor::receipt)
+    /// and the methods [`AuthReceipt::missing_methods`](crate::AuthReceipt::missing_methods)
+    /// names. The request reached the server.
+    #[error("{0}")]
+    AuthReceiptRequired(Box<crate::plugin::AuthReceipt>),
+
+    /// An `auth_type` this crate does not implement.
+    /// No request was sent.
+    #[error(
+        "auth type {name:?} is not supported{}; supported: {}",
+        reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+        supported.join(", ")
+    )]
+    AuthTypeNotSupported {
+        /// The name as configured.
+        name: String,
+        /// Why, when there is more to say (e.g. removed from Keystone).
+        reason: Option<String>,
+        /// Every name that works.
+        supported: Vec<&'static str>,
     },
 
     /// The TLS settings (CA file, client certificate) are not usable, or the
@@ -296,6 +331,7 @@ impl Error {
         match self {
             Self::Http(e) => Some(e.status),
             Self::AuthenticationFailed { status, .. } => *status,
+            Self::AuthReceiptRequired(_) => Some(StatusCode::UNAUTHORIZED),
             _ => None,
         }
     }
@@ -331,6 +367,7 @@ impl Error {
             | Self::InvalidTokenResponse { .. }
             | Self::CrossOriginBodyRedirect { .. }
             | Self::TokenExpiredOnArrival { .. }
+            | Self::AuthReceiptRequired(_)
             | Self::Decode { .. } => true,
             Self::Connect { .. }
             | Self::AuthenticationFailed { .. }
@@ -344,6 +381,8 @@ impl Error {
             | Self::NotARegularFile { .. }
             | Self::Tls { .. }
             | Self::ParseConfigFile { .. }
+            | Self::ConfigTooDeep { .. }
+            | Self::AuthTypeNotSupported { .. }
             | Self::ClientSetup { .. } => false,
         }
     }

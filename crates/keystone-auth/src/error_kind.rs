@@ -17,6 +17,9 @@ pub enum ErrorKind {
     /// Another request of the session failed to authenticate and this one
     /// shares that failure (see [`Error::status`]). Nothing was sent.
     Authentication,
+    /// Keystone wants more authentication factors: continue with the receipt
+    /// (see [`Error::AuthReceiptRequired`]); [`Error::status`] is 401.
+    MoreFactorsRequired,
     /// No connection could be made. Nothing was sent.
     Connect,
     /// The TLS handshake failed. Nothing was sent.
@@ -42,6 +45,7 @@ impl Error {
         match self {
             Error::Http(_) => ErrorKind::Http,
             Error::AuthenticationFailed { .. } => ErrorKind::Authentication,
+            Error::AuthReceiptRequired(_) => ErrorKind::MoreFactorsRequired,
             Error::Connect { .. } => ErrorKind::Connect,
             Error::Tls { .. } => ErrorKind::Tls,
             Error::Timeout { .. } => ErrorKind::Timeout,
@@ -63,6 +67,8 @@ impl Error {
             | Error::FileTooLarge { .. }
             | Error::NotARegularFile { .. }
             | Error::ParseConfigFile { .. }
+            | Error::ConfigTooDeep { .. }
+            | Error::AuthTypeNotSupported { .. }
             | Error::ClientSetup { .. } => ErrorKind::Config,
         }
     }

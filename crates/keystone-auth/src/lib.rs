@@ -43,7 +43,7 @@ pub mod redact;
 mod session;
 
 pub use access::{
-    AccessInfo, ApplicationCredentialInfo, DomainInfo, ProjectInfo, RoleInfo, UserInfo,
+    AccessInfo, AccessRule, ApplicationCredentialInfo, DomainInfo, ProjectInfo, RoleInfo, UserInfo,
     parse_keystone_time,
 };
 pub use adapter::Adapter;
@@ -53,7 +53,10 @@ pub use config::{AuthSettings, CloudConfig, ConfigSearch};
 pub use error::{Error, ErrorBodyKind, HttpError, Result, TlsFailure};
 pub use error_kind::ErrorKind;
 pub use identity::{DomainRef, Scope, UserRef};
-pub use plugin::{ApplicationCredential, AuthContext, AuthPlugin, Password, StaticToken, Token};
+pub use plugin::{
+    AUTH_RECEIPT_HEADER, ApplicationCredential, AuthContext, AuthPlugin, AuthReceipt, Factor,
+    MultiFactor, NoAuth, OAuth2ClientCredential, Password, RestoredAuth, StaticToken, Token, Totp,
+};
 pub use session::{Request, RequestTiming, Response, RetryPolicy, Session, SessionBuilder};
 
 /// Re-exported so callers can name header and body types without adding the crates.

@@ -17,7 +17,7 @@ use crate::nova::ApiVersion;
 ///
 /// ```
 /// let config: mock_cloud::MockConfig =
-///     serde_yaml::from_str("versions:\n  compute_max: '2.60'\n").unwrap();
+///     serde_saphyr::from_str("versions:\n  compute_max: '2.60'\n").unwrap();
 /// assert_eq!(config.versions.compute_max, mock_cloud::nova::ApiVersion(2, 60));
 /// assert_eq!(config.keystone.region, "RegionOne");
 /// ```
@@ -78,7 +78,7 @@ impl MockConfig {
                 message: e.to_string(),
             })
         } else {
-            serde_yaml::from_str(&text).map_err(|e| Error::ConfigParse {
+            serde_saphyr::from_str(&text).map_err(|e| Error::ConfigParse {
                 path: path.display().to_string(),
                 message: e.to_string(),
             })
@@ -453,7 +453,7 @@ keystone:
 versions:
   compute_max: "2.60"
 "#;
-        let config: MockConfig = serde_yaml::from_str(yaml).unwrap();
+        let config: MockConfig = serde_saphyr::from_str(yaml).unwrap();
         assert_eq!(config.keystone.token_ttl_secs, 60);
         assert_eq!(config.keystone.users[0].domain_id, "default");
         assert_eq!(
@@ -472,7 +472,7 @@ versions:
     fn an_assignment_needs_exactly_one_target() {
         let yaml =
             "keystone:\n  role_assignments:\n    - {user: a, role: r, project: p, system: true}\n";
-        let error = serde_yaml::from_str::<MockConfig>(yaml)
+        let error = serde_saphyr::from_str::<MockConfig>(yaml)
             .unwrap_err()
             .to_string();
         assert!(
@@ -483,6 +483,6 @@ versions:
 
     #[test]
     fn unknown_keys_are_rejected() {
-        assert!(serde_yaml::from_str::<MockConfig>("keystone:\n  regoin: x\n").is_err());
+        assert!(serde_saphyr::from_str::<MockConfig>("keystone:\n  regoin: x\n").is_err());
     }
 }

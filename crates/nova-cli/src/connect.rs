@@ -10,6 +10,7 @@ use nova_core::{Client, Requested, Transport};
 
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
+use crate::token_cache::TokenCache;
 
 /// The requested compute version, parsed before any I/O.
 pub fn requested_version(text: &str) -> CliResult<Requested> {
@@ -18,10 +19,20 @@ pub fn requested_version(text: &str) -> CliResult<Requested> {
         .map_err(|e| CliError::usage(format!("invalid --os-compute-api-version: {e}")))
 }
 
-/// A session for the settings, with the global transport options applied.
-pub fn session(config: &CloudConfig, g: &GlobalArgs) -> CliResult<Session> {
+/// A session for the settings, with the global transport options applied,
+/// starting from the cached token when the token cache is on.
+pub fn session(
+    config: &CloudConfig,
+    g: &GlobalArgs,
+    cache: Option<&TokenCache>,
+) -> CliResult<Session> {
+    let plugin = config.auth_plugin()?;
+    let plugin = match cache {
+        Some(cache) => cache.wrap(plugin),
+        None => plugin,
+    };
     let mut builder = config
-        .session_builder()?
+        .session_builder_with(plugin)?
         .app_name("nova-cli")
         .app_version(env!("CARGO_PKG_VERSION"))
         .collect_timings(g.timings)
@@ -72,22 +83,36 @@ pub fn compute_adapter(session: &Session, config: &CloudConfig) -> Adapter {
 }
 
 /// Authenticates, finds the compute endpoint and negotiates the version.
+/// With a token cache, a failed authentication deletes the cache file.
 pub async fn connect(
     session: Session,
     config: CloudConfig,
     requested: Requested,
+    cache: Option<&TokenCache>,
 ) -> CliResult<Cloud> {
     // Authentication happens on the first request; its failure comes back as a
     // transport error of kind `Auth` (exit 3), so nothing is sent up front.
     let adapter = Arc::new(compute_adapter(&session, &config));
     let transport: Arc<dyn Transport> = adapter.clone();
     let compute = Client::negotiate(requested, transport).await?;
+    save_fresh_token(&session, cache).await;
     Ok(Cloud {
         session,
         config,
         compute,
         compute_adapter: adapter,
     })
+}
+
+/// Saves the session's token to the cache unless it came from there (a
+/// token re-issued after a 401 replaces the rejected one).
+pub async fn save_fresh_token(session: &Session, cache: Option<&TokenCache>) {
+    let Some(cache) = cache else { return };
+    if let Ok(access) = session.access_info().await
+        && !access.is_restored()
+    {
+        cache.store(&access);
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod progress;
 mod resolve;
 mod sanitize;
 mod timings;
+mod token_cache;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -115,9 +116,22 @@ async fn execute(
     let wait = progress::WaitSettings::from_args(&global)?;
     let env: HashMap<String, String> = std::env::vars().collect();
     let config = config::resolve(&global, &env)?;
-    let session = connect::session(&config, &global)?;
+    let cache = token_cache::TokenCache::for_config(&config);
+    let session = connect::session(&config, &global, cache.as_ref())?;
     *session_slot = Some(session.clone());
-    let cloud = connect::connect(session, config, requested).await?;
-    let ctx = commands::Ctx { cloud, wait };
-    commands::run(&ctx, command).await
+    let result = async {
+        let cloud = connect::connect(session.clone(), config, requested, cache.as_ref()).await?;
+        let ctx = commands::Ctx { cloud, wait };
+        commands::run(&ctx, command).await
+    }
+    .await;
+    if let Some(cache) = &cache {
+        match &result {
+            // the cached token or the credentials were refused
+            Err(e) if e.kind == error::ErrorKind::Config => cache.remove(),
+            // a 401 during the command re-authenticated: keep the new token
+            _ => connect::save_fresh_token(&session, Some(cache)).await,
+        }
+    }
+    result
 }

@@ -125,7 +125,7 @@ fn ensure_newline(mut text: String) -> String {
 
 fn structured(value: &Value, format: Format) -> String {
     let text = if format == Format::Yaml {
-        serde_yaml::to_string(value).unwrap_or_default()
+        serde_saphyr::to_string(value).unwrap_or_default()
     } else {
         serde_json::to_string_pretty(value).unwrap_or_default()
     };

@@ -90,7 +90,7 @@ pub fn render(output: &Output, format: Format, terminal: bool) -> String {
         (_, Format::Yaml) => {
             let masked = masked(output);
             let text = masked.render(format);
-            // serde_yaml quotes and escapes C0, C1 and DEL; bidi and separators it keeps.
+            // the YAML writer quotes and escapes C0, C1 and DEL; bidi and separators it keeps.
             let mut out = String::with_capacity(text.len());
             for c in text.chars() {
                 if is_unsafe(c) {
@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(value.lines().count(), 1, "{value}");
         let json: Value = serde_json::from_str(&render(&out, Format::Json, true)).unwrap();
         assert_eq!(json[0]["Name"], "evil\u{1b}[2J\nfake-id row\u{9b}\u{202e}");
-        let yaml: Value = serde_yaml::from_str(&render(&out, Format::Yaml, true)).unwrap();
+        let yaml: Value = serde_saphyr::from_str(&render(&out, Format::Yaml, true)).unwrap();
         assert_eq!(yaml[0]["Name"], json[0]["Name"]);
     }
 

@@ -10,7 +10,9 @@ use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, Tra
 /// identity service's (authentication).
 fn transport_kind(kind: ErrorKind) -> TransportErrorKind {
     match kind {
-        ErrorKind::Http | ErrorKind::Authentication => TransportErrorKind::Auth,
+        ErrorKind::Http | ErrorKind::Authentication | ErrorKind::MoreFactorsRequired => {
+            TransportErrorKind::Auth
+        }
         ErrorKind::Connect => TransportErrorKind::Connect,
         ErrorKind::Tls => TransportErrorKind::Tls,
         ErrorKind::Timeout => TransportErrorKind::Timeout,

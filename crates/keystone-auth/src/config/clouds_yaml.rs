@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
-use serde_yaml::{Mapping, Value};
+use serde_json::{Map, Value};
+
+type Mapping = Map<String, Value>;
 
 use crate::config::{AuthSettings, CloudConfig, parse_bool};
 use crate::error::{Error, Result};
@@ -109,15 +111,77 @@ impl ConfigSearch {
     }
 }
 
-fn read_yaml(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
-        path: path.to_owned(),
-        source,
-    })?;
-    serde_yaml::from_str(&text).map_err(|source| Error::ParseConfigFile {
-        path: path.to_owned(),
-        source,
+/// The deepest nesting a clouds.yaml or secure.yaml may have. Real files
+/// are 4-5 levels deep; the limit makes hostile input a quick typed error.
+pub(crate) const MAX_YAML_DEPTH: usize = 32;
+
+/// The largest clouds.yaml or secure.yaml read.
+const MAX_YAML_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Parses YAML text (JSON is YAML) into a JSON value, with the nesting, size
+/// and alias budgets of [`MAX_YAML_DEPTH`].
+pub(crate) fn parse_yaml(text: &str, path: &Path) -> Result<Value> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_YAML_DEPTH,
+            max_nodes: 100_000,
+            max_aliases: 1_000,
+            max_documents: 1,
+        },
+        // no snippet of the file in errors: it may hold a password
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|source| {
+        if is_too_deep(&source) {
+            return Error::ConfigTooDeep {
+                path: path.to_owned(),
+                limit: MAX_YAML_DEPTH,
+            };
+        }
+        Error::ParseConfigFile {
+            path: path.to_owned(),
+            source: Box::new(source),
+        }
     })
+}
+
+/// Whether the YAML error is a nesting limit: our depth budget, or the
+/// parser's own flow/block nesting ceiling (which can trip first).
+fn is_too_deep(error: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::ExternalMessageSource;
+    use serde_saphyr::granit_parser::ErrorKind;
+    match error {
+        serde_saphyr::Error::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Depth { .. },
+            ..
+        } => true,
+        serde_saphyr::Error::WithSnippet { error, .. } => is_too_deep(error),
+        serde_saphyr::Error::ExternalMessage { source, .. } => matches!(
+            source.as_ref(),
+            ExternalMessageSource::Parser(scan) if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded)
+        ),
+        _ => false,
+    }
+}
+
+fn read_yaml(path: &Path) -> Result<Value> {
+    let read_error = |source| Error::ReadFile {
+        path: path.to_owned(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_YAML_BYTES {
+        return Err(Error::Config(format!(
+            "{} is {size} bytes, more than the {MAX_YAML_BYTES} a clouds file may have",
+            path.display()
+        )));
+    }
+    let text = std::fs::read_to_string(path).map_err(read_error)?;
+    match parse_yaml(&text, path)? {
+        // an empty file is an empty mapping, as openstacksdk reads it
+        Value::Null => Ok(Value::Object(Mapping::new())),
+        value => Ok(value),
+    }
 }
 
 fn cloud_entry<'a>(doc: &'a Value, name: &str) -> Option<&'a Value> {
@@ -126,19 +190,15 @@ fn cloud_entry<'a>(doc: &'a Value, name: &str) -> Option<&'a Value> {
 
 fn cloud_names(doc: &Value) -> Vec<String> {
     doc.get("clouds")
-        .and_then(Value::as_mapping)
-        .map(|m| {
-            m.keys()
-                .filter_map(|k| k.as_str().map(str::to_owned))
-                .collect()
-        })
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
         .unwrap_or_default()
 }
 
 /// Deep-merges `over` into `base` (mappings merge key by key; anything else replaces).
 fn merge(base: &mut Value, over: &Value) {
     match (base, over) {
-        (Value::Mapping(b), Value::Mapping(o)) => {
+        (Value::Object(b), Value::Object(o)) => {
             for (k, v) in o {
                 match b.get_mut(k) {
                     Some(existing) => merge(existing, v),
@@ -155,8 +215,7 @@ fn merge(base: &mut Value, over: &Value) {
 /// A scalar as text; keys are matched with `-` and `_` treated alike.
 fn scalar(map: &Mapping, key: &str) -> Option<String> {
     map.iter().find_map(|(k, v)| {
-        let k = k.as_str()?.replace('-', "_");
-        if k != key {
+        if k.replace('-', "_") != key {
             return None;
         }
         match v {
@@ -168,24 +227,43 @@ fn scalar(map: &Mapping, key: &str) -> Option<String> {
     })
 }
 
+/// A list of strings: a YAML sequence, or one comma-separated string.
+fn list(map: &Mapping, key: &str) -> Vec<String> {
+    let found = map
+        .iter()
+        .find(|(k, _)| k.replace('-', "_") == key)
+        .map(|(_, v)| v);
+    match found {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn from_entry(name: &str, entry: &Value) -> Result<CloudConfig> {
     let empty = Mapping::new();
     let top = entry
-        .as_mapping()
+        .as_object()
         .ok_or_else(|| Error::Config(format!("cloud {name:?} is not a mapping of settings")))?;
-    let auth = top
-        .get("auth")
-        .and_then(Value::as_mapping)
-        .unwrap_or(&empty);
+    let auth = top.get("auth").and_then(Value::as_object).unwrap_or(&empty);
     let a = |k: &str| scalar(auth, k);
     let t = |k: &str| scalar(top, k);
     let region_name = t("region_name").or_else(|| {
         top.get("regions")
-            .and_then(Value::as_sequence)
+            .and_then(Value::as_array)
             .and_then(|r| r.first())
             .and_then(|r| match r {
                 Value::String(s) => Some(s.clone()),
-                Value::Mapping(m) => scalar(m, "name"),
+                Value::Object(m) => scalar(m, "name"),
                 _ => None,
             })
     });
@@ -193,6 +271,20 @@ fn from_entry(name: &str, entry: &Value) -> Result<CloudConfig> {
         Some(v) => parse_bool(&v).map(|verify| !verify),
         None => t("insecure").and_then(|v| parse_bool(&v)),
     };
+    let endpoint_overrides = top
+        .iter()
+        .filter_map(|(k, v)| {
+            let k = k.replace('-', "_");
+            let service = k.strip_suffix("_endpoint_override")?;
+            let url = v.as_str()?.trim();
+            (!url.is_empty()).then(|| (service.to_owned(), url.to_owned()))
+        })
+        .collect();
+    let cache_auth = top
+        .get("cache")
+        .and_then(Value::as_object)
+        .and_then(|c| scalar(c, "auth"))
+        .and_then(|v| parse_bool(&v));
     Ok(CloudConfig {
         name: Some(name.to_owned()),
         auth_type: t("auth_type"),
@@ -218,6 +310,11 @@ fn from_entry(name: &str, entry: &Value) -> Result<CloudConfig> {
             application_credential_secret: a("application_credential_secret")
                 .map(SecretString::from),
             endpoint: a("endpoint"),
+            passcode: a("passcode").map(SecretString::from),
+            auth_methods: list(auth, "auth_methods"),
+            oauth2_endpoint: a("oauth2_endpoint"),
+            oauth2_client_id: a("oauth2_client_id"),
+            oauth2_client_secret: a("oauth2_client_secret").map(SecretString::from),
         },
         region_name,
         interface: t("interface").or_else(|| t("endpoint_type")),
@@ -225,6 +322,9 @@ fn from_entry(name: &str, entry: &Value) -> Result<CloudConfig> {
         cert: t("cert").map(PathBuf::from),
         key: t("key").map(PathBuf::from),
         insecure,
+        compute_api_version: t("compute_api_version"),
+        endpoint_overrides,
+        cache_auth,
     })
 }
 
@@ -366,6 +466,99 @@ clouds:
                 .to_string()
                 .contains("no clouds.yaml")
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_quick_typed_error() {
+        for text in [
+            format!("clouds: {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            format!(
+                "clouds:\n{}",
+                (1..2_000)
+                    .map(|d| format!("{}k{d}:\n", " ".repeat(d)))
+                    .collect::<String>()
+            ),
+            format!("clouds: {}", "{a: ".repeat(50_000)),
+        ] {
+            let dir = dir_with(&[("clouds.yaml", &text)]);
+            let search = ConfigSearch::in_dirs([dir.path().to_owned()]);
+            match search.load_cloud("x").unwrap_err() {
+                Error::ConfigTooDeep { limit, .. } => assert_eq!(limit, MAX_YAML_DEPTH),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn twenty_thousand_levels_are_refused_as_too_deep() {
+        for text in [
+            format!("clouds: {}{}", "[".repeat(20_000), "]".repeat(20_000)),
+            format!("clouds: {}1{}", "{a: ".repeat(20_000), "}".repeat(20_000)),
+            format!("clouds:\n{}", "- ".repeat(20_000)),
+        ] {
+            let dir = dir_with(&[("clouds.yaml", &text)]);
+            let search = ConfigSearch::in_dirs([dir.path().to_owned()]);
+            let err = search.load_cloud("x").unwrap_err();
+            assert!(
+                matches!(err, Error::ConfigTooDeep { limit, .. } if limit == MAX_YAML_DEPTH),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("nests deeper than"), "{err}");
+        }
+    }
+
+    #[test]
+    fn new_settings_are_read() {
+        let text = r#"
+clouds:
+  mfa:
+    auth_type: v3multifactor
+    auth:
+      auth_url: http://h/v3
+      username: demo
+      auth_methods: [v3password, v3totp]
+      oauth2_client_id: c1
+    compute_api_version: "2.79"
+    compute_endpoint_override: http://nova.example:8774/v2.1
+    block-storage_endpoint_override: http://cinder.example/v3
+    cache:
+      auth: true
+  listed:
+    auth:
+      auth_methods: "v3password,v3totp"
+"#;
+        let dir = dir_with(&[("clouds.yaml", text)]);
+        let search = ConfigSearch::in_dirs([dir.path().to_owned()]);
+        let cfg = search.load_cloud("mfa").unwrap();
+        assert_eq!(cfg.auth.auth_methods, ["v3password", "v3totp"]);
+        assert_eq!(cfg.compute_api_version.as_deref(), Some("2.79"));
+        assert_eq!(
+            cfg.endpoint_override("compute"),
+            Some("http://nova.example:8774/v2.1")
+        );
+        assert_eq!(
+            cfg.endpoint_override("block-storage"),
+            Some("http://cinder.example/v3")
+        );
+        assert_eq!(cfg.cache_auth, Some(true));
+        let listed = search.load_cloud("listed").unwrap();
+        assert_eq!(listed.auth.auth_methods, ["v3password", "v3totp"]);
+    }
+
+    #[test]
+    fn parse_errors_do_not_quote_the_file() {
+        let text = "clouds:\n  c:\n    auth:\n      password: hunter2-secret\n    bad: [x\n";
+        let dir = dir_with(&[("clouds.yaml", text)]);
+        let search = ConfigSearch::in_dirs([dir.path().to_owned()]);
+        let err = search.load_cloud("c").unwrap_err();
+        let shown = format!(
+            "{err} {err:?} {}",
+            std::error::Error::source(&err)
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        );
+        assert!(matches!(err, Error::ParseConfigFile { .. }), "{err:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
     }
 
     #[test]

@@ -41,6 +41,19 @@ pub(crate) fn from_env_map(env: &HashMap<String, String>) -> CloudConfig {
             application_credential_name: get("OS_APPLICATION_CREDENTIAL_NAME"),
             application_credential_secret: secret("OS_APPLICATION_CREDENTIAL_SECRET"),
             endpoint: first(&["OS_ENDPOINT", "OS_URL"]),
+            passcode: secret("OS_PASSCODE"),
+            auth_methods: get("OS_AUTH_METHODS")
+                .map(|m| {
+                    m.split(',')
+                        .map(str::trim)
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            oauth2_endpoint: get("OS_OAUTH2_ENDPOINT"),
+            oauth2_client_id: get("OS_OAUTH2_CLIENT_ID"),
+            oauth2_client_secret: secret("OS_OAUTH2_CLIENT_SECRET"),
         },
         region_name: get("OS_REGION_NAME"),
         interface: first(&["OS_INTERFACE", "OS_ENDPOINT_TYPE"]),
@@ -48,5 +61,16 @@ pub(crate) fn from_env_map(env: &HashMap<String, String>) -> CloudConfig {
         cert: get("OS_CERT").map(PathBuf::from),
         key: get("OS_KEY").map(PathBuf::from),
         insecure: get("OS_INSECURE").and_then(|v| parse_bool(&v)),
+        compute_api_version: get("OS_COMPUTE_API_VERSION"),
+        endpoint_overrides: env
+            .iter()
+            .filter_map(|(k, v)| {
+                let service = k.strip_prefix("OS_")?.strip_suffix("_ENDPOINT_OVERRIDE")?;
+                let v = v.trim();
+                (!v.is_empty() && !service.is_empty())
+                    .then(|| (service.to_ascii_lowercase(), v.to_owned()))
+            })
+            .collect(),
+        cache_auth: get("OS_CACHE_AUTH").and_then(|v| parse_bool(&v)),
     }
 }

@@ -2,6 +2,8 @@
 //! `clouds.yaml` + `secure.yaml`, read the way the `openstack` command-line
 //! tool reads them, and turned into a plugin, a session and an endpoint filter.
 
+mod auth_types;
+mod cache_key;
 mod clouds_yaml;
 mod env;
 
@@ -16,8 +18,12 @@ pub use clouds_yaml::ConfigSearch;
 use crate::catalog::{EndpointFilter, Interface};
 use crate::error::{Error, Result};
 use crate::identity::{DomainRef, Scope, UserRef};
-use crate::plugin::{ApplicationCredential, AuthPlugin, Password, StaticToken, Token};
+use crate::plugin::{
+    ApplicationCredential, AuthPlugin, Factor, MultiFactor, NoAuth, OAuth2ClientCredential,
+    Password, Token, Totp,
+};
 use crate::session::SessionBuilder;
+use auth_types::Method;
 
 /// The `auth` part of a cloud's settings. `Debug` masks the secrets.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +70,17 @@ pub struct AuthSettings {
     pub application_credential_secret: Option<SecretString>,
     /// `OS_ENDPOINT` / `auth.endpoint`: the service endpoint for a static token.
     pub endpoint: Option<String>,
+    /// `OS_PASSCODE` / `auth.passcode`: a TOTP passcode (`v3totp`, `v3multifactor`).
+    pub passcode: Option<SecretString>,
+    /// `OS_AUTH_METHODS` (comma-separated) / `auth.auth_methods` (a list):
+    /// the plugins a `v3multifactor` request combines (`v3password`, `v3totp`, ...).
+    pub auth_methods: Vec<String>,
+    /// `OS_OAUTH2_ENDPOINT` / `auth.oauth2_endpoint`.
+    pub oauth2_endpoint: Option<String>,
+    /// `OS_OAUTH2_CLIENT_ID` / `auth.oauth2_client_id`.
+    pub oauth2_client_id: Option<String>,
+    /// `OS_OAUTH2_CLIENT_SECRET` / `auth.oauth2_client_secret`.
+    pub oauth2_client_secret: Option<SecretString>,
 }
 
 /// One cloud's settings.
@@ -72,9 +89,12 @@ pub struct AuthSettings {
 pub struct CloudConfig {
     /// The cloud's name in clouds.yaml, if it came from there.
     pub name: Option<String>,
-    /// `OS_AUTH_TYPE` / `auth_type`: `password`, `token`,
-    /// `v3applicationcredential`, `admin_token` (or their `v3` forms). When
-    /// absent it is inferred from which credentials are present.
+    /// `OS_AUTH_TYPE` / `auth_type`: any keystoneauth name; those
+    /// implemented are `password`, `token`, `v3applicationcredential`,
+    /// `v3totp`, `v3multifactor`, `v3oauth2clientcredential`, `none` (and
+    /// their spellings with or without `v3`); the others are
+    /// [`Error::AuthTypeNotSupported`]. When absent it is inferred from
+    /// which credentials are present.
     pub auth_type: Option<String>,
     /// Credentials and scope.
     pub auth: AuthSettings,
@@ -90,15 +110,16 @@ pub struct CloudConfig {
     pub key: Option<PathBuf>,
     /// `OS_INSECURE` / `verify: false`.
     pub insecure: Option<bool>,
-}
-
-/// The authentication method a config selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Method {
-    Password,
-    Token,
-    ApplicationCredential,
-    StaticToken,
+    /// `OS_COMPUTE_API_VERSION` / `compute_api_version`: the compute
+    /// microversion to ask for by default (`2.79`, `latest`).
+    pub compute_api_version: Option<String>,
+    /// `<service>_endpoint_override` (clouds.yaml) and
+    /// `OS_<SERVICE>_ENDPOINT_OVERRIDE`, by service type with `-` as `_`
+    /// (`compute`, `image`, `block_storage`).
+    pub endpoint_overrides: HashMap<String, String>,
+    /// clouds.yaml `cache: {auth: true}` / `OS_CACHE_AUTH`: whether a
+    /// client may keep the token between runs.
+    pub cache_auth: Option<bool>,
 }
 
 impl CloudConfig {
@@ -161,6 +182,9 @@ impl CloudConfig {
         take(&mut self.cert, other.cert);
         take(&mut self.key, other.key);
         take(&mut self.insecure, other.insecure);
+        take(&mut self.compute_api_version, other.compute_api_version);
+        take(&mut self.cache_auth, other.cache_auth);
+        self.endpoint_overrides.extend(other.endpoint_overrides);
         let (a, o) = (&mut self.auth, other.auth);
         take(&mut a.auth_url, o.auth_url);
         take(&mut a.username, o.username);
@@ -191,30 +215,34 @@ impl CloudConfig {
             o.application_credential_secret,
         );
         take(&mut a.endpoint, o.endpoint);
+        take(&mut a.passcode, o.passcode);
+        take(&mut a.oauth2_endpoint, o.oauth2_endpoint);
+        take(&mut a.oauth2_client_id, o.oauth2_client_id);
+        take(&mut a.oauth2_client_secret, o.oauth2_client_secret);
+        if !o.auth_methods.is_empty() {
+            a.auth_methods = o.auth_methods;
+        }
+    }
+
+    /// The endpoint override for `service_type`, if configured.
+    pub fn endpoint_override(&self, service_type: &str) -> Option<&str> {
+        self.endpoint_overrides
+            .get(&service_type.replace('-', "_"))
+            .map(String::as_str)
     }
 
     fn method(&self) -> Result<Method> {
         let a = &self.auth;
-        match self
-            .auth_type
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("password" | "v3password") => Ok(Method::Password),
-            Some("token" | "v3token") => Ok(Method::Token),
-            Some(
-                "v3applicationcredential" | "applicationcredential" | "application_credential",
-            ) => Ok(Method::ApplicationCredential),
-            Some("admin_token" | "token_endpoint" | "v3admintoken") => Ok(Method::StaticToken),
-            Some(other) => Err(Error::Config(format!(
-                "unsupported auth type {other:?} (supported: password, token, v3applicationcredential, admin_token)"
-            ))),
+        match self.auth_type.as_deref() {
+            Some(name) => auth_types::lookup(name),
             None if a.application_credential_id.is_some()
                 || a.application_credential_name.is_some() =>
             {
                 Ok(Method::ApplicationCredential)
             }
+            None if a.oauth2_client_id.is_some() => Ok(Method::OAuth2ClientCredential),
+            None if a.passcode.is_some() && a.password.is_some() => Ok(Method::MultiFactor),
+            None if a.passcode.is_some() => Ok(Method::Totp),
             None if a.token.is_some() && a.password.is_none() => Ok(Method::Token),
             None => Ok(Method::Password),
         }
@@ -334,16 +362,122 @@ impl CloudConfig {
                     }
                 }
             }
-            Method::StaticToken => Arc::new(StaticToken::new(secret(
-                &a.token,
-                "token: set OS_TOKEN (auth.token)",
-            )?)),
+            Method::Totp => {
+                let mut plugin = Totp::new(
+                    self.auth_url()?,
+                    self.user()?,
+                    secret(&a.passcode, "passcode: set OS_PASSCODE (auth.passcode)")?,
+                );
+                if let Some(scope) = self.scope() {
+                    plugin = plugin.scope(scope);
+                }
+                Arc::new(plugin)
+            }
+            Method::MultiFactor => Arc::new(self.multi_factor()?),
+            Method::OAuth2ClientCredential => {
+                let id = a.oauth2_client_id.as_deref().ok_or_else(|| {
+                    Error::Config(
+                        "missing OAuth2 client: set OS_OAUTH2_CLIENT_ID (auth.oauth2_client_id)"
+                            .into(),
+                    )
+                })?;
+                let mut plugin = OAuth2ClientCredential::new(
+                    self.auth_url()?,
+                    id,
+                    secret(
+                        &a.oauth2_client_secret,
+                        "OAuth2 client secret: set OS_OAUTH2_CLIENT_SECRET (auth.oauth2_client_secret)",
+                    )?,
+                );
+                if let Some(endpoint) = &a.oauth2_endpoint {
+                    plugin = plugin.endpoint(endpoint);
+                }
+                Arc::new(plugin)
+            }
+            Method::NoAuth => Arc::new(NoAuth::new()),
+        })
+    }
+
+    /// The `v3multifactor` plugin: one factor per `auth_methods` entry, or,
+    /// with no `auth_methods`, every factor whose secret is present.
+    pub fn multi_factor(&self) -> Result<MultiFactor> {
+        let a = &self.auth;
+        let methods: Vec<Method> = if a.auth_methods.is_empty() {
+            let mut inferred = Vec::new();
+            if a.password.is_some() {
+                inferred.push(Method::Password);
+            }
+            if a.passcode.is_some() {
+                inferred.push(Method::Totp);
+            }
+            inferred
+        } else {
+            a.auth_methods
+                .iter()
+                .map(|m| auth_types::lookup(m))
+                .collect::<Result<_>>()?
+        };
+        if methods.is_empty() {
+            return Err(Error::Config(
+                "v3multifactor needs auth_methods: set OS_AUTH_METHODS (auth.auth_methods), e.g. v3password,v3totp".into(),
+            ));
+        }
+        let mut plugin = MultiFactor::new(self.auth_url()?);
+        for method in methods {
+            let secret = |s: &Option<SecretString>, what: &str| -> Result<String> {
+                s.as_ref()
+                    .map(|s| s.expose_secret().to_owned())
+                    .ok_or_else(|| Error::Config(format!("missing {what}")))
+            };
+            let factor = match method {
+                Method::Password => Factor::password(
+                    self.user()?,
+                    secret(&a.password, "password: set OS_PASSWORD (auth.password)")?,
+                ),
+                Method::Totp => Factor::totp(
+                    self.user()?,
+                    secret(&a.passcode, "passcode: set OS_PASSCODE (auth.passcode)")?,
+                ),
+                Method::Token => {
+                    Factor::token(secret(&a.token, "token: set OS_TOKEN (auth.token)")?)
+                }
+                other => {
+                    return Err(Error::Config(format!(
+                        "auth method {other:?} cannot be one of v3multifactor's auth_methods (use v3password, v3totp, v3token)"
+                    )));
+                }
+            };
+            plugin = plugin.factor(factor);
+        }
+        if let Some(scope) = self.scope() {
+            plugin = plugin.scope(scope);
+        }
+        Ok(plugin)
+    }
+
+    /// The `auth_type` the settings select, resolved (what [`CloudConfig::auth_plugin`] builds).
+    pub fn auth_method_name(&self) -> Result<&'static str> {
+        Ok(match self.method()? {
+            Method::Password => "password",
+            Method::Token => "token",
+            Method::ApplicationCredential => "v3applicationcredential",
+            Method::Totp => "v3totp",
+            Method::MultiFactor => "v3multifactor",
+            Method::OAuth2ClientCredential => "v3oauth2clientcredential",
+            Method::NoAuth => "none",
         })
     }
 
     /// A session builder with this cloud's plugin and TLS settings.
     pub fn session_builder(&self) -> Result<SessionBuilder> {
-        let mut builder = SessionBuilder::new(self.auth_plugin()?);
+        self.session_builder_with(self.auth_plugin()?)
+    }
+
+    /// [`CloudConfig::session_builder`] with a plugin of the caller's (one
+    /// wrapping [`CloudConfig::auth_plugin`], such as a
+    /// [`RestoredAuth`](crate::RestoredAuth) from a token cache).
+    pub fn session_builder_with(&self, plugin: Arc<dyn AuthPlugin>) -> Result<SessionBuilder> {
+        let mut builder = SessionBuilder::new(plugin);
         if let Some(ca) = &self.cacert {
             builder = builder.ca_file(ca);
         }
@@ -466,6 +600,61 @@ mod tests {
         assert!(err.contains("OS_PASSWORD"), "{err}");
         let cfg = CloudConfig::from_env_map(&env(&[("OS_AUTH_TYPE", "saml2")]));
         assert!(cfg.auth_plugin().unwrap_err().to_string().contains("saml2"));
+        let cfg =
+            CloudConfig::from_env_map(&env(&[("OS_AUTH_TYPE", "admin_token"), ("OS_TOKEN", "t")]));
+        assert!(matches!(
+            cfg.auth_plugin().unwrap_err(),
+            Error::AuthTypeNotSupported { .. }
+        ));
+    }
+
+    #[test]
+    fn totp_multifactor_and_oauth2_from_env() {
+        let base = [
+            ("OS_AUTH_URL", "http://h/v3"),
+            ("OS_USERNAME", "demo"),
+            ("OS_USER_DOMAIN_ID", "default"),
+        ];
+        let with = |extra: &[(&str, &str)]| {
+            let mut pairs = base.to_vec();
+            pairs.extend_from_slice(extra);
+            CloudConfig::from_env_map(&env(&pairs))
+        };
+        let totp = with(&[("OS_AUTH_TYPE", "v3totp"), ("OS_PASSCODE", "123456")]);
+        assert_eq!(totp.method().unwrap(), Method::Totp);
+        assert!(!format!("{:?}", totp.auth_plugin().unwrap()).contains("123456"));
+        assert!(!format!("{totp:?}").contains("123456"));
+        let inferred = with(&[("OS_PASSCODE", "123456")]);
+        assert_eq!(inferred.method().unwrap(), Method::Totp);
+        let mfa = with(&[
+            ("OS_AUTH_TYPE", "v3multifactor"),
+            ("OS_AUTH_METHODS", "v3password, v3totp"),
+            ("OS_PASSWORD", "pw"),
+            ("OS_PASSCODE", "123456"),
+        ]);
+        assert_eq!(mfa.multi_factor().unwrap().methods(), ["password", "totp"]);
+        let missing = with(&[
+            ("OS_AUTH_TYPE", "v3multifactor"),
+            ("OS_AUTH_METHODS", "v3password,v3totp"),
+            ("OS_PASSWORD", "pw"),
+        ]);
+        assert!(
+            missing
+                .auth_plugin()
+                .unwrap_err()
+                .to_string()
+                .contains("OS_PASSCODE")
+        );
+        let oauth = CloudConfig::from_env_map(&env(&[
+            ("OS_AUTH_URL", "http://h/v3"),
+            ("OS_AUTH_TYPE", "v3oauth2clientcredential"),
+            ("OS_OAUTH2_CLIENT_ID", "client"),
+            ("OS_OAUTH2_CLIENT_SECRET", "client-secret-value"),
+        ]));
+        let plugin = oauth.auth_plugin().unwrap();
+        assert!(!format!("{plugin:?} {oauth:?}").contains("client-secret-value"));
+        let none = CloudConfig::from_env_map(&env(&[("OS_AUTH_TYPE", "none")]));
+        assert!(none.auth_plugin().unwrap().auth_url().is_none());
     }
 
     #[test]

@@ -2,9 +2,16 @@
 //! requests is the [`Session`](crate::Session)'s job.
 
 mod application_credential;
+mod factor;
+mod multi_factor;
+mod no_auth;
+mod oauth2;
 mod password;
+mod receipt;
+mod restored;
 mod static_token;
 mod token;
+mod totp;
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -19,9 +26,16 @@ use serde_json::Value;
 use url::Url;
 
 pub use application_credential::ApplicationCredential;
+pub use factor::Factor;
+pub use multi_factor::MultiFactor;
+pub use no_auth::NoAuth;
+pub use oauth2::OAuth2ClientCredential;
 pub use password::Password;
+pub use receipt::{AUTH_RECEIPT_HEADER, AuthReceipt};
+pub use restored::RestoredAuth;
 pub use static_token::StaticToken;
 pub use token::Token;
+pub use totp::Totp;
 
 use crate::access::{AccessInfo, TokenParseError};
 use crate::error::{Error, Result};
@@ -77,10 +91,22 @@ impl AuthContext<'_> {
     /// `<auth_url>/auth/tokens` (adding `/v3` when `auth_url` does not end
     /// in it) and reads the token from `X-Subject-Token` and the body.
     pub async fn request_token(&self, auth_url: &Url, body: &Value) -> Result<AccessInfo> {
+        self.request_token_with(auth_url, body, HeaderMap::new())
+            .await
+    }
+
+    /// [`AuthContext::request_token`] with extra headers (an auth receipt).
+    /// A 401 carrying a receipt is [`Error::AuthReceiptRequired`].
+    pub async fn request_token_with(
+        &self,
+        auth_url: &Url,
+        body: &Value,
+        extra_headers: HeaderMap,
+    ) -> Result<AccessInfo> {
         let url = tokens_url(auth_url)?;
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::InvalidRequest(format!("token request body: {e}")))?;
-        let mut headers = HeaderMap::new();
+        let mut headers = extra_headers;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let delivered = self
@@ -94,6 +120,9 @@ impl AuthContext<'_> {
                 credentials_in_body: true,
             })
             .await?;
+        if let Some(receipt) = AuthReceipt::from_response(&delivered.response) {
+            return Err(Error::AuthReceiptRequired(Box::new(receipt)));
+        }
         let response = delivered.response.error_for_status()?;
         let invalid =
             |reason: &str, source: Option<serde_json::Error>| Error::InvalidTokenResponse {
@@ -140,14 +169,19 @@ impl AuthContext<'_> {
 
 /// `<auth_url>[/v3]/auth/tokens`.
 pub(crate) fn tokens_url(auth_url: &Url) -> Result<Url> {
+    v3_url(auth_url, "auth/tokens")
+}
+
+/// `<auth_url>[/v3]/<suffix>`: a path of the identity v3 API.
+pub(crate) fn v3_url(auth_url: &Url, suffix: &str) -> Result<Url> {
     let mut base = auth_url.clone();
     base.set_query(None);
     base.set_fragment(None);
     let path = base.path().trim_end_matches('/').to_owned();
     let path = if path.ends_with("/v3") {
-        format!("{path}/auth/tokens")
+        format!("{path}/{suffix}")
     } else {
-        format!("{path}/v3/auth/tokens")
+        format!("{path}/v3/{suffix}")
     };
     base.set_path(&path);
     Ok(base)

@@ -182,6 +182,10 @@ impl AuthState {
 /// when Keystone gave both, else `expires_at` as is.
 fn local_expiry(access: &AccessInfo, received: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let expires = access.expires_at?;
+    if access.is_restored() {
+        // received long ago: its lifetime says nothing about what is left
+        return Some(expires);
+    }
     match access.issued_at {
         Some(issued) if expires >= issued => received
             .checked_add_signed(expires - issued)

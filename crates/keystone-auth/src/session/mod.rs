@@ -154,7 +154,12 @@ impl Session {
             let mut generation = None;
             if request.authenticated {
                 let (access, g) = self.current_access(rejected).await?;
-                if self.is_trusted(&url, &access) {
+                if !access.sends_token() {
+                    // auth_type none: nothing to send
+                } else if self.is_trusted(&url, &access) {
+                    if let Some(bearer) = access.bearer() {
+                        headers.insert(http::header::AUTHORIZATION, bearer_header(bearer)?);
+                    }
                     let mut value =
                         HeaderValue::from_str(access.token().expose_secret()).map_err(|_| {
                             Error::InvalidAuth("the token is not a valid header value".into())
@@ -223,6 +228,16 @@ impl Session {
         }
         access.catalog.endpoint_urls().any(|u| u.origin() == origin)
     }
+}
+
+/// `Bearer <access token>`, marked sensitive.
+fn bearer_header(token: &secrecy::SecretString) -> Result<HeaderValue> {
+    let mut value =
+        HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            Error::InvalidAuth("the OAuth2 access token is not a valid header value".into())
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Parses an absolute http(s) URL.
