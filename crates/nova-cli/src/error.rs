@@ -135,7 +135,9 @@ fn auth_status_kind(status: Option<u16>) -> (ErrorKind, &'static str) {
 fn keystone_kind(error: &keystone_auth::Error) -> (ErrorKind, &'static str) {
     use keystone_auth::ErrorKind as K;
     match error.kind() {
-        K::Http | K::Authentication | K::MoreFactorsRequired => auth_status_kind(error.status().map(|s| s.as_u16())),
+        K::Http | K::Authentication | K::MoreFactorsRequired => {
+            auth_status_kind(error.status().map(|s| s.as_u16()))
+        }
         K::Connect => (ErrorKind::Config, "ConnectionRefused"),
         K::Tls => (ErrorKind::Config, "SSLError"),
         K::Timeout => (ErrorKind::Api, "Timeout"),
