@@ -84,8 +84,14 @@ fn html_gateway(e: &Error) -> bool {
 fn lost_connection(e: &Error) -> bool {
     matches!(e, Error::Transport(t) if t.may_have_reached_server())
 }
+/// A body that does not decode: `Decode` on a read, `MayHaveBeenCreated` (wrapping the
+/// decode error) on a create that the server answered with success.
 fn undecodable(e: &Error) -> bool {
-    matches!(e, Error::Decode { .. })
+    match e {
+        Error::Decode { .. } => true,
+        Error::MayHaveBeenCreated { source, .. } => matches!(**source, Error::Decode { .. }),
+        _ => false,
+    }
 }
 
 fn matrix() -> Vec<Case> {
