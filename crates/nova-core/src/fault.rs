@@ -13,9 +13,11 @@ use crate::transport::HttpResponse;
 pub(crate) const SNIPPET_CHARS: usize = 200;
 
 /// The start of `body` as text, whitespace runs collapsed to one space, cut at
-/// 200 characters (with `...` when cut).
+/// 200 characters (with `...` when cut). The values of secret JSON fields
+/// (`adminPass`, `password`, ...) are masked as `***`.
 pub fn body_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
+    let text = crate::secret_fields::mask_secret_values(&text);
     let mut out = String::new();
     let mut count = 0;
     for word in text.split_whitespace() {

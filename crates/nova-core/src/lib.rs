@@ -45,6 +45,7 @@ mod microversion;
 mod negotiation;
 mod registry;
 mod requirement;
+mod secret_fields;
 #[cfg(test)]
 mod test_support;
 mod transport;
