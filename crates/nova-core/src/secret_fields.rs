@@ -10,14 +10,15 @@
 
 use std::borrow::Cow;
 
-/// JSON keys whose string values are secrets in compute and identity bodies.
+/// JSON keys, with their quotes, whose string values are secrets in compute and
+/// identity bodies.
 const SECRET_KEYS: [&str; 6] = [
-    "adminPass",
-    "password",
-    "private_key",
-    "secret",
-    "passcode",
-    "id_token",
+    "\"adminPass\"",
+    "\"password\"",
+    "\"private_key\"",
+    "\"secret\"",
+    "\"passcode\"",
+    "\"id_token\"",
 ];
 
 /// `text` with the string value of every secret key replaced by `***`.
@@ -42,10 +43,9 @@ pub(crate) fn mask_secret_values(text: &str) -> Cow<'_, str> {
 /// offset just after the value's opening quote.
 fn next_secret_value(text: &str) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
-    for key in SECRET_KEYS {
-        let quoted = format!("\"{key}\"");
+    for quoted in SECRET_KEYS {
         let mut from = 0;
-        while let Some(found) = text[from..].find(&quoted) {
+        while let Some(found) = text[from..].find(quoted) {
             let key_at = from + found;
             let after_key = key_at + quoted.len();
             let tail = &text[after_key..];
