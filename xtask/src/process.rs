@@ -96,14 +96,14 @@ impl TestCounts {
         };
         for part in rest.split([';', '.']) {
             let mut words = part.split_whitespace();
-            if let (Some(number), Some(label)) = (words.next(), words.next()) {
-                if let Ok(number) = number.parse::<u64>() {
-                    match label {
-                        "passed" => self.passed += number,
-                        "failed" => self.failed += number,
-                        "ignored" => self.ignored += number,
-                        _ => {}
-                    }
+            if let (Some(number), Some(label)) = (words.next(), words.next())
+                && let Ok(number) = number.parse::<u64>()
+            {
+                match label {
+                    "passed" => self.passed += number,
+                    "failed" => self.failed += number,
+                    "ignored" => self.ignored += number,
+                    _ => {}
                 }
             }
         }

@@ -305,14 +305,14 @@ impl Walker<'_> {
             Vec::new()
         };
         for id in ids {
-            if let Some(field) = self.item(&id).cloned() {
-                if field["visibility"] == "public" {
-                    let fname = field["name"].as_str().unwrap_or("_");
-                    self.lines.insert(format!(
-                        "pub field {path}::{fname}: {}",
-                        ty(&field["inner"]["struct_field"])
-                    ));
-                }
+            if let Some(field) = self.item(&id).cloned()
+                && field["visibility"] == "public"
+            {
+                let fname = field["name"].as_str().unwrap_or("_");
+                self.lines.insert(format!(
+                    "pub field {path}::{fname}: {}",
+                    ty(&field["inner"]["struct_field"])
+                ));
             }
         }
         if kind["plain"]["has_stripped_fields"].as_bool() == Some(false)

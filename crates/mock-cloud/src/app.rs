@@ -41,10 +41,10 @@ async fn method_not_allowed(state: State<SharedState>, request: Request) -> Resp
     } else {
         (StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response()
     };
-    if path.starts_with("/identity") {
-        if let Ok(value) = http::HeaderValue::from_str(&new_request_id()) {
-            response.headers_mut().insert(OPENSTACK_REQUEST_ID, value);
-        }
+    if path.starts_with("/identity")
+        && let Ok(value) = http::HeaderValue::from_str(&new_request_id())
+    {
+        response.headers_mut().insert(OPENSTACK_REQUEST_ID, value);
     }
     response
 }

@@ -17,11 +17,11 @@ pub struct Counters {
 impl Counters {
     /// Counts one request for `key`.
     pub fn hit(&self, key: &str) {
-        if let Ok(map) = self.map.read() {
-            if let Some(counter) = map.get(key) {
-                counter.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
+        if let Ok(map) = self.map.read()
+            && let Some(counter) = map.get(key)
+        {
+            counter.fetch_add(1, Ordering::Relaxed);
+            return;
         }
         if let Ok(mut map) = self.map.write() {
             map.entry(key.to_owned())

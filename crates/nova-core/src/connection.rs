@@ -361,10 +361,10 @@ pub fn echoed_version(headers: &HeaderMap) -> Option<String> {
         let Ok(text) = value.to_str() else { continue };
         for entry in text.split(',') {
             let mut words = entry.split_whitespace();
-            if let (Some(service), Some(version)) = (words.next(), words.next()) {
-                if service.eq_ignore_ascii_case(COMPUTE_SERVICE_TYPE) {
-                    standard = Some(version.to_owned());
-                }
+            if let (Some(service), Some(version)) = (words.next(), words.next())
+                && service.eq_ignore_ascii_case(COMPUTE_SERVICE_TYPE)
+            {
+                standard = Some(version.to_owned());
             }
         }
     }

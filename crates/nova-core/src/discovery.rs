@@ -277,10 +277,10 @@ fn choose(docs: Vec<VersionDocument>, wanted_id: Option<&str>) -> Option<Version
     if docs.len() <= 1 {
         return docs.into_iter().next();
     }
-    if let Some(id) = wanted_id {
-        if let Some(doc) = docs.iter().find(|d| d.id == id) {
-            return Some(doc.clone());
-        }
+    if let Some(id) = wanted_id
+        && let Some(doc) = docs.iter().find(|d| d.id == id)
+    {
+        return Some(doc.clone());
     }
     if let Some(doc) = docs.iter().find(|d| d.status == VersionStatus::Current) {
         return Some(doc.clone());

@@ -108,25 +108,24 @@ fn parse_json_body(value: &Value) -> ParsedBody {
         return parsed;
     }
     // API-SIG: {"errors": [{"title", "detail", ...}]}
-    if let Some(Value::Array(errors)) = obj.get("errors") {
-        if let Some(Value::Object(first)) = errors.first() {
-            parsed.kind = BodyKind::ErrorsList;
-            parsed.message = str_field(first, "title").or_else(|| str_field(first, "detail"));
-            parsed.details = str_field(first, "detail");
-            return parsed;
-        }
+    if let Some(Value::Array(errors)) = obj.get("errors")
+        && let Some(Value::Object(first)) = errors.first()
+    {
+        parsed.kind = BodyKind::ErrorsList;
+        parsed.message = str_field(first, "title").or_else(|| str_field(first, "detail"));
+        parsed.details = str_field(first, "detail");
+        return parsed;
     }
     // Nova: {"<faultName>": {"code", "message"[, "retryAfter"]}}
-    if obj.len() == 1 {
-        if let Some((name, Value::Object(inner))) = obj.iter().next() {
-            if inner.contains_key("message") || inner.contains_key("code") {
-                parsed.kind = BodyKind::NovaFault;
-                parsed.name = Some(name.clone());
-                parsed.message = str_field(inner, "message");
-                parsed.details = str_field(inner, "details");
-                parsed.retry_after = str_field(inner, "retryAfter");
-            }
-        }
+    if obj.len() == 1
+        && let Some((name, Value::Object(inner))) = obj.iter().next()
+        && (inner.contains_key("message") || inner.contains_key("code"))
+    {
+        parsed.kind = BodyKind::NovaFault;
+        parsed.name = Some(name.clone());
+        parsed.message = str_field(inner, "message");
+        parsed.details = str_field(inner, "details");
+        parsed.retry_after = str_field(inner, "retryAfter");
     }
     parsed
 }

@@ -35,10 +35,11 @@ pub fn negotiate(
         required: required.cloned(),
     };
     let satisfies = |v: MicroVersion| required.is_none_or(|r| r.matches(v));
-    if let Some(major) = requested.major() {
-        if major != client.min.major() && major != client.max.major() {
-            return Err(unavailable());
-        }
+    if let Some(major) = requested.major()
+        && major != client.min.major()
+        && major != client.max.major()
+    {
+        return Err(unavailable());
     }
 
     match requested {

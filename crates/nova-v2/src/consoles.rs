@@ -70,15 +70,15 @@ impl ConsoleManager {
                 reason: format!("unknown console protocol '{protocol}'"),
             });
         }
-        if let Some(own) = console_type.protocol() {
-            if own != *protocol {
-                return Err(Error::InvalidInput {
-                    field: "type".to_owned(),
-                    reason: format!(
-                        "console type '{console_type}' is not a {protocol} console (it is {own})"
-                    ),
-                });
-            }
+        if let Some(own) = console_type.protocol()
+            && own != *protocol
+        {
+            return Err(Error::InvalidInput {
+                field: "type".to_owned(),
+                reason: format!(
+                    "console type '{console_type}' is not a {protocol} console (it is {own})"
+                ),
+            });
         }
         if *protocol == ConsoleProtocol::Mks {
             check_operation(&self.conn, &MKS_CONSOLE)?;

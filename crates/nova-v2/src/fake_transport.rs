@@ -102,10 +102,10 @@ impl Transport for FakeTransport {
             bytes::Bytes::from(reply.body.to_string())
         };
         let mut response = HttpResponse::new(reply.status, body);
-        if let Some(v) = *self.version.lock().expect("version") {
-            if let Ok(h) = HeaderValue::from_str(&v.to_string()) {
-                response.headers.insert("x-openstack-nova-api-version", h);
-            }
+        if let Some(v) = *self.version.lock().expect("version")
+            && let Ok(h) = HeaderValue::from_str(&v.to_string())
+        {
+            response.headers.insert("x-openstack-nova-api-version", h);
         }
         response.headers.insert(
             "x-openstack-request-id",

@@ -205,13 +205,13 @@ impl ServerManager {
                 ),
             });
         }
-        if let Some(Networks::List(list)) = &request.networks {
-            if list.iter().any(|n| n.uuid.is_none() && n.port.is_none()) {
-                return Err(Error::InvalidInput {
-                    field: "networks".to_owned(),
-                    reason: "each network entry needs a network uuid or a port".to_owned(),
-                });
-            }
+        if let Some(Networks::List(list)) = &request.networks
+            && list.iter().any(|n| n.uuid.is_none() && n.port.is_none())
+        {
+            return Err(Error::InvalidInput {
+                field: "networks".to_owned(),
+                reason: "each network entry needs a network uuid or a port".to_owned(),
+            });
         }
         Ok(())
     }

@@ -344,15 +344,15 @@ impl RealCloud {
             if let Some(service) = self.services.get_mut(index) {
                 service.check_alive()?;
             }
-            if let Some(status) = probe::http_status(port, path) {
-                if status < 500 {
-                    let name = self.services.get(index).map_or("service", |s| s.name());
-                    println!(
-                        "{name}: GET {path} -> {status} after {:.1}s",
-                        started.elapsed().as_secs_f64()
-                    );
-                    return Ok(());
-                }
+            if let Some(status) = probe::http_status(port, path)
+                && status < 500
+            {
+                let name = self.services.get(index).map_or("service", |s| s.name());
+                println!(
+                    "{name}: GET {path} -> {status} after {:.1}s",
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(200));
         }

@@ -39,10 +39,10 @@ pub fn fault_with_retry_after(
     let mut inner = serde_json::Map::new();
     inner.insert("code".into(), status.as_u16().into());
     inner.insert("message".into(), message.into());
-    if let Some(after) = retry_after {
-        if matches!(status.as_u16(), 413 | 429) {
-            inner.insert("retryAfter".into(), after.into());
-        }
+    if let Some(after) = retry_after
+        && matches!(status.as_u16(), 413 | 429)
+    {
+        inner.insert("retryAfter".into(), after.into());
     }
     let mut body = serde_json::Map::new();
     body.insert(fault_name(status).into(), serde_json::Value::Object(inner));

@@ -25,10 +25,10 @@ impl Drop for Running {
 
 async fn wait_for_file(path: &Path) -> String {
     for _ in 0..200 {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if !text.is_empty() {
-                return text;
-            }
+        if let Ok(text) = std::fs::read_to_string(path)
+            && !text.is_empty()
+        {
+            return text;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -303,10 +303,10 @@ pub async fn image_create(
             )));
         };
         image.remove("links");
-        if let Some(server) = image.remove("server") {
-            if let Some(id) = server.get("id") {
-                image.insert("server".into(), id.clone());
-            }
+        if let Some(server) = image.remove("server")
+            && let Some(id) = server.get("id")
+        {
+            image.insert("server".into(), id.clone());
         }
         if let Some(Value::Object(metadata)) = image.remove("metadata") {
             for (key, value) in metadata {

@@ -527,13 +527,13 @@ impl CreateServer {
         if matches!(self.networks, Some(Networks::None)) {
             gates.push(FieldGate::new("networks=none", &[gate::SINCE_2_37]));
         }
-        if let Some(Networks::List(list)) = &self.networks {
-            if list.iter().any(|n| n.tag.is_some()) {
-                gates.push(FieldGate::new(
-                    "networks[].tag",
-                    &[gate::NET_TAG_OLD, gate::SINCE_2_42],
-                ));
-            }
+        if let Some(Networks::List(list)) = &self.networks
+            && list.iter().any(|n| n.tag.is_some())
+        {
+            gates.push(FieldGate::new(
+                "networks[].tag",
+                &[gate::NET_TAG_OLD, gate::SINCE_2_42],
+            ));
         }
         if self.block_device_mapping_v2.iter().any(|b| b.tag.is_some()) {
             gates.push(FieldGate::new(

@@ -85,10 +85,10 @@ fn check_server(server: &Server, minor: u32, file: &str) {
         assert!(minor >= 69, "{file}: partial record below 2.69");
         return;
     }
-    if minor >= 98 {
-        if let Some(ServerImage::Image(image)) = &server.image {
-            assert!(image.properties.is_some(), "{file}: image properties");
-        }
+    if minor >= 98
+        && let Some(ServerImage::Image(image)) = &server.image
+    {
+        assert!(image.properties.is_some(), "{file}: image properties");
     }
     if minor >= 71 && server.vm_state.is_some() && !file.contains("servers-") {
         assert!(server.server_groups.is_some(), "{file}: server_groups");

@@ -119,14 +119,13 @@ impl Listing<'_> {
                 .iter()
                 .find(|(k, _)| k == "marker")
                 .map(|(_, v)| v)
+                && !m.is_empty()
             {
-                if !m.is_empty() {
-                    if !refs.iter().any(|r| id_of(r) == m) {
-                        return Err(ListError::MarkerNotFound(m.clone()));
-                    }
-                    refs.retain(|r| id_of(r) > m.as_str());
-                    marker = Some(m.clone());
+                if !refs.iter().any(|r| id_of(r) == m) {
+                    return Err(ListError::MarkerNotFound(m.clone()));
                 }
+                refs.retain(|r| id_of(r) > m.as_str());
+                marker = Some(m.clone());
             }
             if let Some(l) = self
                 .query
@@ -148,31 +147,32 @@ impl Listing<'_> {
             None => self.url.clone(),
         };
         let mut next = Value::Null;
-        if (limit.is_some() || marker.is_some()) && limited {
-            if let Some(last) = refs.last() {
-                let mut args: Vec<(String, String)> = Vec::new();
-                for (k, v) in &self.query.0 {
-                    if !args.iter().any(|(seen, _)| seen == k) {
-                        args.push((k.clone(), v.clone()));
-                    }
+        if (limit.is_some() || marker.is_some())
+            && limited
+            && let Some(last) = refs.last()
+        {
+            let mut args: Vec<(String, String)> = Vec::new();
+            for (k, v) in &self.query.0 {
+                if !args.iter().any(|(seen, _)| seen == k) {
+                    args.push((k.clone(), v.clone()));
                 }
-                let set = |args: &mut Vec<(String, String)>, key: &str, value: String| match args
-                    .iter_mut()
-                    .find(|(k, _)| k == key)
-                {
-                    Some(entry) => entry.1 = value,
-                    None => args.push((key.to_owned(), value)),
-                };
-                set(&mut args, "marker", id_of(last).to_owned());
-                if let Some(l) = limit {
-                    set(&mut args, "limit", l.to_string());
-                }
-                let encoded: Vec<String> = args
-                    .iter()
-                    .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
-                    .collect();
-                next = json!(format!("{}?{}", self.url, encoded.join("&")));
             }
+            let set = |args: &mut Vec<(String, String)>, key: &str, value: String| match args
+                .iter_mut()
+                .find(|(k, _)| k == key)
+            {
+                Some(entry) => entry.1 = value,
+                None => args.push((key.to_owned(), value)),
+            };
+            set(&mut args, "marker", id_of(last).to_owned());
+            if let Some(l) = limit {
+                set(&mut args, "limit", l.to_string());
+            }
+            let encoded: Vec<String> = args
+                .iter()
+                .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
+                .collect();
+            next = json!(format!("{}?{}", self.url, encoded.join("&")));
         }
         let mut body = Map::new();
         body.insert(collection.to_owned(), Value::Array(refs));

@@ -210,12 +210,12 @@ async fn update(
     let now = st.now();
     let mut inner = st.nova.lock();
     let agg_id = find(&mut inner, &id)?.id;
-    if let Some(name) = obj.get("name").and_then(Value::as_str) {
-        if name_taken(&inner, name, Some(agg_id)) {
-            return Err(ApiError::conflict(format!(
-                "Aggregate {name} already exists."
-            )));
-        }
+    if let Some(name) = obj.get("name").and_then(Value::as_str)
+        && name_taken(&inner, name, Some(agg_id))
+    {
+        return Err(ApiError::conflict(format!(
+            "Aggregate {name} already exists."
+        )));
     }
     let a = find(&mut inner, &id)?;
     if let Some(name) = obj.get("name").and_then(Value::as_str) {

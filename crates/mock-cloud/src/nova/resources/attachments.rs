@@ -201,23 +201,22 @@ pub async fn attach_interface(
             return Err(ApiError::conflict(format!("Port {port} is still in use.")));
         }
     }
-    if let Some(net) = &net_id {
-        if is_missing(net) {
-            return Err(ApiError::not_found(format!(
-                "Network {net} could not be found."
-            )));
-        }
+    if let Some(net) = &net_id
+        && is_missing(net)
+    {
+        return Err(ApiError::not_found(format!(
+            "Network {net} could not be found."
+        )));
     }
-    if let Some(ip) = &fixed_ip {
-        if inner
+    if let Some(ip) = &fixed_ip
+        && inner
             .servers
             .values()
             .any(|s| s.addresses.iter().any(|a| &a.addr == ip))
-        {
-            return Err(ApiError::bad_request(format!(
-                "Fixed IP address {ip} is already in use."
-            )));
-        }
+    {
+        return Err(ApiError::bad_request(format!(
+            "Fixed IP address {ip} is already in use."
+        )));
     }
     let network_id = net_id.unwrap_or_else(|| PRIVATE_NET_ID.to_owned());
     let network = if network_id == PRIVATE_NET_ID {

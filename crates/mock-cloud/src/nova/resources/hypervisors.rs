@@ -254,23 +254,26 @@ fn listing(
         .collect();
     let mut body = Map::new();
     body.insert("hypervisors".into(), Value::Array(items));
-    if v.at_least(2, 33) && q.last("limit").is_some() && page.len() == limit && limit > 0 {
-        if let Some(last) = page.last() {
-            let marker = if v.at_least(2, 53) {
-                last.uuid.clone()
-            } else {
-                last.int_id.to_string()
-            };
-            let path = if detail {
-                "os-hypervisors/detail"
-            } else {
-                "os-hypervisors"
-            };
-            body.insert(
-                "hypervisors_links".into(),
-                next_link(&ctx.base_url, path, &q, &marker),
-            );
-        }
+    if v.at_least(2, 33)
+        && q.last("limit").is_some()
+        && page.len() == limit
+        && limit > 0
+        && let Some(last) = page.last()
+    {
+        let marker = if v.at_least(2, 53) {
+            last.uuid.clone()
+        } else {
+            last.int_id.to_string()
+        };
+        let path = if detail {
+            "os-hypervisors/detail"
+        } else {
+            "os-hypervisors"
+        };
+        body.insert(
+            "hypervisors_links".into(),
+            next_link(&ctx.base_url, path, &q, &marker),
+        );
     }
     Ok(Json(Value::Object(body)))
 }

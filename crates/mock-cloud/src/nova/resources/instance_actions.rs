@@ -291,17 +291,17 @@ async fn index(
         if let Some(t) = get("changes-since") {
             since = Some(parse_time("changes-since", &t)?);
         }
-        if ctx.version.at_least(2, 66) {
-            if let Some(t) = get("changes-before") {
-                before = Some(parse_time("changes-before", &t)?);
-            }
+        if ctx.version.at_least(2, 66)
+            && let Some(t) = get("changes-before")
+        {
+            before = Some(parse_time("changes-before", &t)?);
         }
-        if let (Some(s), Some(b)) = (since, before) {
-            if s > b {
-                return Err(ApiError::bad_request(
-                    "The value of changes-since must be less than or equal to changes-before.",
-                ));
-            }
+        if let (Some(s), Some(b)) = (since, before)
+            && s > b
+        {
+            return Err(ApiError::bad_request(
+                "The value of changes-since must be less than or equal to changes-before.",
+            ));
         }
     }
     let inner = st.nova.lock();
@@ -326,15 +326,17 @@ async fn index(
         .map(|a| Value::Object(action_view(a, &id, &ctx)))
         .collect();
     let mut body = Map::new();
-    if paging && full && page > 0 {
-        if let Some(last) = actions.last() {
-            let href = format!(
-                "{}/servers/{id}/os-instance-actions?limit={page}&marker={}",
-                ctx.base_url.trim_end_matches('/'),
-                last.request_id
-            );
-            body.insert("links".into(), json!([{"href": href, "rel": "next"}]));
-        }
+    if paging
+        && full
+        && page > 0
+        && let Some(last) = actions.last()
+    {
+        let href = format!(
+            "{}/servers/{id}/os-instance-actions?limit={page}&marker={}",
+            ctx.base_url.trim_end_matches('/'),
+            last.request_id
+        );
+        body.insert("links".into(), json!([{"href": href, "rel": "next"}]));
     }
     body.insert("instanceActions".into(), Value::Array(items));
     Ok(Json(Value::Object(body)))

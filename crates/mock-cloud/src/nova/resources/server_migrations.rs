@@ -824,12 +824,12 @@ async fn list_migrations(
         Some(raw) if v.at_least(2, 66) => Some(parse_time("changes-before", raw)?),
         _ => None,
     };
-    if let (Some(s), Some(b)) = (since, before) {
-        if b < s {
-            return Err(ApiError::bad_request(
-                "The value of changes-since must be less than or equal to changes-before.",
-            ));
-        }
+    if let (Some(s), Some(b)) = (since, before)
+        && b < s
+    {
+        return Err(ApiError::bad_request(
+            "The value of changes-since must be less than or equal to changes-before.",
+        ));
     }
     let now = st.now();
     let mut inner = st.nova.lock();
@@ -878,10 +878,12 @@ async fn list_migrations(
     let page: Vec<&MigrationRecord> = records.into_iter().take(limit).collect();
     let items: Vec<Value> = page.iter().map(|r| migration_view(r, &ctx)).collect();
     let mut body = json!({ "migrations": items });
-    if paged && !page.is_empty() && page.len() == limit {
-        if let Some(last) = page.last() {
-            body["migrations_links"] = next_link(&ctx.base_url, "os-migrations", &q, &last.uuid);
-        }
+    if paged
+        && !page.is_empty()
+        && page.len() == limit
+        && let Some(last) = page.last()
+    {
+        body["migrations_links"] = next_link(&ctx.base_url, "os-migrations", &q, &last.uuid);
     }
     Ok(Json(body))
 }
