@@ -33,11 +33,8 @@ pub fn summary_block(
     html! {
         section id="summary" data-poll=[poll] data-poll-ms=(poll_ms) aria-live="polite" {
             div class="actions" {
-                @if server.status == ServerStatus::Shutoff { (action_button(csrf, &server.id, "start", "Start")) }
-                @if server.status == ServerStatus::Active {
-                    (action_button(csrf, &server.id, "stop", "Stop"))
-                    (action_button(csrf, &server.id, "reboot", "Soft reboot"))
-                    (action_button(csrf, &server.id, "hard_reboot", "Hard reboot"))
+                @for offered in ACTIONS.iter().filter(|a| a.offered_when == server.status) {
+                    (action_button(csrf, &server.id, offered))
                 }
                 a class="button danger" id="delete-link" href=(view::server_path(&server.id, "/delete")) { "Delete" }
             }
@@ -63,14 +60,69 @@ pub fn summary_block(
     }
 }
 
-fn action_button(csrf: &str, id: &str, action: &str, label: &str) -> Markup {
+/// One power action the page offers: its form value, its button label, the status in which
+/// it is offered, and what it asks Nova to do.
+struct OfferedAction {
+    form_value: &'static str,
+    label: &'static str,
+    offered_when: ServerStatus,
+    request: fn() -> ServerAction,
+}
+
+/// Every action of the status block, in button order; the form handler accepts exactly these.
+const ACTIONS: [OfferedAction; 4] = [
+    OfferedAction {
+        form_value: "start",
+        label: "Start",
+        offered_when: ServerStatus::Shutoff,
+        request: || ServerAction::Start,
+    },
+    OfferedAction {
+        form_value: "stop",
+        label: "Stop",
+        offered_when: ServerStatus::Active,
+        request: || ServerAction::Stop,
+    },
+    OfferedAction {
+        form_value: "reboot",
+        label: "Soft reboot",
+        offered_when: ServerStatus::Active,
+        request: || ServerAction::Reboot(RebootType::Soft),
+    },
+    OfferedAction {
+        form_value: "hard_reboot",
+        label: "Hard reboot",
+        offered_when: ServerStatus::Active,
+        request: || ServerAction::Reboot(RebootType::Hard),
+    },
+];
+
+fn action_button(csrf: &str, id: &str, offered: &OfferedAction) -> Markup {
     html! {
         form method="post" action=(view::server_path(id, "/action")) class="inline" {
             (csrf_field(csrf))
-            input type="hidden" name="action" value=(action);
-            button type="submit" id=(format!("action-{action}")) { (label) }
+            input type="hidden" name="action" value=(offered.form_value);
+            button type="submit" id=(format!("action-{}", offered.form_value)) { (offered.label) }
         }
     }
+}
+
+/// After Nova accepted a request on server `id`: keep its rows polling, say what was
+/// requested with Nova's request id, and go to `to`.
+fn requested(
+    state: &SharedState,
+    authed: &Authed,
+    id: &str,
+    what: String,
+    request_id: Option<String>,
+    to: &str,
+) -> Response {
+    let rid = request_id.unwrap_or_else(|| "-".into());
+    state.sessions.watch(&authed.id, id, WATCH_AFTER_ACTION);
+    state
+        .sessions
+        .set_flash(&authed.id, format!("{what} requested (request {rid})."));
+    redirect(to)
 }
 
 async fn load(
@@ -230,15 +282,14 @@ pub async fn delete(
         return csrf_rejected(Some(&authed.session));
     }
     match authed.session.cloud.compute.servers().delete(&id).await {
-        Ok(done) => {
-            let rid = done.request_id.unwrap_or_else(|| "-".into());
-            state.sessions.watch(&authed.id, &id, WATCH_AFTER_ACTION);
-            state.sessions.set_flash(
-                &authed.id,
-                format!("Deletion of instance {id} requested (request {rid})."),
-            );
-            redirect("/instances")
-        }
+        Ok(done) => requested(
+            &state,
+            &authed,
+            &id,
+            format!("Deletion of instance {id}"),
+            done.request_id,
+            "/instances",
+        ),
         Err(error) => failure(&state, &authed, error.into()),
     }
 }
@@ -258,35 +309,32 @@ pub async fn action(
     if !form.csrf_ok(&authed.session.csrf) {
         return csrf_rejected(Some(&authed.session));
     }
-    let (action, label) = match form.get("action") {
-        Some("start") => (ServerAction::Start, "Start"),
-        Some("stop") => (ServerAction::Stop, "Stop"),
-        Some("reboot") => (ServerAction::Reboot(RebootType::Soft), "Soft reboot"),
-        Some("hard_reboot") => (ServerAction::Reboot(RebootType::Hard), "Hard reboot"),
-        _ => {
-            return failure(
-                &state,
-                &authed,
-                DashboardError::field("Action", "must be start, stop, reboot or hard_reboot"),
-            );
-        }
+    let Some(offered) = ACTIONS
+        .iter()
+        .find(|a| form.get("action") == Some(a.form_value))
+    else {
+        return failure(
+            &state,
+            &authed,
+            DashboardError::field("Action", "must be start, stop, reboot or hard_reboot"),
+        );
     };
     match authed
         .session
         .cloud
         .compute
         .servers()
-        .action(&id, &action)
+        .action(&id, &(offered.request)())
         .await
     {
-        Ok(done) => {
-            let rid = done.request_id.unwrap_or_else(|| "-".into());
-            state
-                .sessions
-                .set_flash(&authed.id, format!("{label} requested (request {rid})."));
-            state.sessions.watch(&authed.id, &id, WATCH_AFTER_ACTION);
-            redirect(&view::server_path(&id, ""))
-        }
+        Ok(done) => requested(
+            &state,
+            &authed,
+            &id,
+            offered.label.to_owned(),
+            done.request_id,
+            &view::server_path(&id, ""),
+        ),
         Err(error) => failure(&state, &authed, error.into()),
     }
 }
