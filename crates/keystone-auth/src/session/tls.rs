@@ -52,7 +52,10 @@ pub(crate) fn client_config(inputs: &TlsInputs) -> Result<ClientConfig, TlsSetup
         .map_err(TlsSetupError::Rustls)?;
     let algorithms = provider.signature_verification_algorithms;
     let verifier: Arc<dyn ServerCertVerifier> = if inputs.insecure {
-        Arc::new(AcceptAny { algorithms })
+        Arc::new(Verifier {
+            trust: Trust::Any,
+            algorithms,
+        })
     } else {
         let pinned = match &inputs.ca_pem {
             Some(pem) => {
@@ -70,9 +73,8 @@ pub(crate) fn client_config(inputs: &TlsInputs) -> Result<ClientConfig, TlsSetup
         if pinned.is_empty() {
             inner
         } else {
-            Arc::new(Pinning {
-                inner,
-                pinned,
+            Arc::new(Verifier {
+                trust: Trust::Pinned { inner, pinned },
                 algorithms,
             })
         }
@@ -125,16 +127,28 @@ fn platform_or_webpki(
     }
 }
 
-/// Accepts a server certificate that is exactly one of the CA file's certificates (and
-/// valid for the host name); everything else goes to the normal verifier.
+/// What a server certificate is checked against; the handshake signatures are checked
+/// the same way in every case.
 #[derive(Debug)]
-struct Pinning {
-    inner: Arc<dyn ServerCertVerifier>,
-    pinned: Vec<CertificateDer<'static>>,
+enum Trust {
+    /// A certificate that is exactly one of the CA file's certificates (and valid for the
+    /// host name) is accepted; everything else goes to the normal verifier.
+    Pinned {
+        inner: Arc<dyn ServerCertVerifier>,
+        pinned: Vec<CertificateDer<'static>>,
+    },
+    /// `insecure`: any certificate is accepted.
+    Any,
+}
+
+/// The verifier for `Trust`.
+#[derive(Debug)]
+struct Verifier {
+    trust: Trust,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for Pinning {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -143,58 +157,19 @@ impl ServerCertVerifier for Pinning {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if self
-            .pinned
-            .iter()
-            .any(|p| p.as_ref() == end_entity.as_ref())
-        {
-            let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
-            rustls::client::verify_server_name(&parsed, server_name)?;
-            return Ok(ServerCertVerified::assertion());
+        match &self.trust {
+            Trust::Any => Ok(ServerCertVerified::assertion()),
+            Trust::Pinned { pinned, .. }
+                if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) =>
+            {
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            Trust::Pinned { inner, .. } => {
+                inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
         }
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
-}
-
-/// `insecure`: any certificate is accepted; the handshake signatures are still checked.
-#[derive(Debug)]
-struct AcceptAny {
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for AcceptAny {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
