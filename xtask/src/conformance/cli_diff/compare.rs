@@ -458,13 +458,14 @@ fn normalise_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
+        // UUIDs anywhere (console URLs carry `%3D<uuid>`), the rest at word starts.
+        if let Some(len) = uuid_at(&chars[i..]) {
+            out.push_str("<uuid>");
+            i += len;
+            continue;
+        }
         let boundary = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
         if boundary {
-            if let Some(len) = uuid_at(&chars[i..]) {
-                out.push_str("<uuid>");
-                i += len;
-                continue;
-            }
             if let Some(len) = time_at(&chars[i..]) {
                 out.push_str("<time>");
                 i += len;
