@@ -10,12 +10,19 @@
 //! check. Every process started here leads its own process group and is
 //! stopped on every exit path (see `service.rs`).
 //!
+//! After the suite, the differential CLI check (`cli_diff.rs`) runs the
+//! `nova` lines of `conformance/cli-scenarios.toml` with python-novaclient
+//! and with ours on the same cloud: `--quick` (the default, every command at
+//! least once) or `--full` (every scenario). `--cli-only [--quick|--full]`
+//! runs only that check, against the cloud `--serve` keeps up.
+//!
 //! `--suite-only` / `--reverse-only` run one half. `--serve [MINUTES]`
 //! starts the real cloud alone and keeps it up (default 60 minutes, or until
 //! interrupted) with a `clouds.yaml` holding a `conformance-demo` (member)
 //! and a `conformance-admin` cloud, for comparing tools by hand.
 
 mod browser;
+mod cli_diff;
 mod cloud;
 mod probe;
 mod reverse;
@@ -27,8 +34,7 @@ use std::time::Instant;
 
 use crate::process;
 
-const USAGE: &str =
-    "usage: cargo xtask conformance [--suite-only | --reverse-only | --serve [MINUTES]]";
+const USAGE: &str = "usage: cargo xtask conformance [--quick | --full] [--suite-only | --reverse-only | --cli-only | --serve [MINUTES]]";
 
 /// Wall-clock time of each phase, printed at the end.
 #[derive(Default)]
@@ -62,7 +68,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         return serve(minutes);
     }
-    let (suite_wanted, reverse_wanted) = match args {
+    let (selection, args) = cli_selection(args);
+    if args.first().map(String::as_str) == Some("--cli-only") {
+        if args.len() != 1 {
+            return Err(USAGE.to_string());
+        }
+        return cli_only(selection);
+    }
+    let (suite_wanted, reverse_wanted) = match args.as_slice() {
         [] => (true, true),
         [flag] if flag == "--suite-only" => (true, false),
         [flag] if flag == "--reverse-only" => (false, true),
@@ -87,12 +100,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut failures = Vec::new();
     let mut summary = Vec::new();
     if suite_wanted {
-        let outcome = real_cloud_suite(&venv, &conformance_dir, &run_dir, &mut timings);
+        let outcome = real_cloud_suite(&venv, &conformance_dir, &run_dir, selection, &mut timings);
         match outcome.suite {
             Ok(line) => summary.push(line),
             Err(message) => {
                 summary.push(format!("FAIL  suite against the real cloud: {message}"));
                 failures.push("suite against the real cloud");
+            }
+        }
+        match outcome.cli_diff {
+            Ok(line) => summary.push(format!(
+                "ok    CLI differential against the real cloud: {line}"
+            )),
+            Err(message) => {
+                summary.push(format!(
+                    "FAIL  CLI differential against the real cloud: {message}"
+                ));
+                failures.push("CLI differential against the real cloud");
             }
         }
         match outcome.browser {
@@ -150,6 +174,38 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Takes `--quick` / `--full` out of `args`: the selection (quick by default) and the rest.
+fn cli_selection(args: &[String]) -> (cli_diff::Selection, Vec<String>) {
+    let mut selection = cli_diff::Selection::Quick;
+    let mut rest = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => selection = cli_diff::Selection::Quick,
+            "--full" => selection = cli_diff::Selection::Full,
+            _ => rest.push(arg.clone()),
+        }
+    }
+    (selection, rest)
+}
+
+/// `--cli-only`: the differential CLI check against the cloud `--serve` keeps up.
+fn cli_only(selection: cli_diff::Selection) -> Result<(), String> {
+    let root = process::workspace_root();
+    let work = root.join("target").join("conformance");
+    let venv = venv::ensure(
+        &work.join("venv"),
+        &root.join("conformance").join("requirements.txt"),
+    )?;
+    let auth_url = cli_diff::served_auth_url(&work)?;
+    let run_dir = work.join(format!("cli-only-{}", std::process::id()));
+    std::fs::create_dir_all(&run_dir)
+        .map_err(|error| format!("cannot create {}: {error}", run_dir.display()))?;
+    println!("cli differential against the served cloud at {auth_url}");
+    let summary = cli_diff::run(&venv, &auth_url, &run_dir, selection)?;
+    println!("ok    CLI differential: {}", summary.line());
+    Ok(())
+}
+
 /// `--serve`: the real cloud alone, up for `minutes` or until interrupted.
 fn serve(minutes: u64) -> Result<(), String> {
     crate::service::install_signal_handler();
@@ -180,6 +236,7 @@ fn serve(minutes: u64) -> Result<(), String> {
 /// browser test's.
 struct RealCloudOutcome {
     suite: Result<String, String>,
+    cli_diff: Result<String, String>,
     browser: Result<String, String>,
 }
 
@@ -189,6 +246,7 @@ fn real_cloud_suite(
     venv: &venv::Venv,
     conformance_dir: &Path,
     run_dir: &Path,
+    selection: cli_diff::Selection,
     timings: &mut Timings,
 ) -> RealCloudOutcome {
     let step = Instant::now();
@@ -197,6 +255,7 @@ fn real_cloud_suite(
         Err(message) => {
             return RealCloudOutcome {
                 suite: Err(message),
+                cli_diff: Err("the real cloud did not start".to_owned()),
                 browser: Err("the real cloud did not start".to_owned()),
             };
         }
@@ -211,6 +270,7 @@ fn real_cloud_suite(
             let _ = cloud.stop();
             return RealCloudOutcome {
                 suite: Err(message),
+                cli_diff: Err("the clouds.yaml for the real cloud could not be written".to_owned()),
                 browser: Err("the clouds.yaml for the real cloud could not be written".to_owned()),
             };
         }
@@ -221,6 +281,11 @@ fn real_cloud_suite(
     let step = Instant::now();
     let browser = browser::run(&cloud.clouds_yaml(), run_dir);
     timings.record("dashboard browser test against the real cloud", step);
+
+    let step = Instant::now();
+    let cli_diff =
+        cli_diff::run(venv, &cloud.auth_url(), run_dir, selection).map(|summary| summary.line());
+    timings.record("CLI differential against the real cloud", step);
 
     let step = Instant::now();
     let stopped = cloud.stop();
@@ -242,7 +307,11 @@ fn real_cloud_suite(
             outcome.summary()
         )
     });
-    RealCloudOutcome { suite, browser }
+    RealCloudOutcome {
+        suite,
+        cli_diff,
+        browser,
+    }
 }
 
 /// A new `run-<seconds>-<pid>` directory; older runs are removed first.

@@ -60,7 +60,7 @@ async fn usage_shows_the_own_project_and_usage_list_is_for_admins() {
         .expect("the demo project is listed");
     assert_eq!(demo["Servers"], "3");
     let table = ok(&nova_admin(&auth, &["usage", "--tenant", DEMO_PROJECT_ID]).await);
-    assert!(table.contains("| Servers | RAM MB-Hours |"), "{table}");
+    assert!(table.contains("| Servers | RAM MiB-Hours |"), "{table}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -347,3 +347,66 @@ async fn quota_class_update_takes_novaclients_options_at_2_1() {
     .await;
     assert!(!refused.status.success(), "refused from 2.50");
 }
+
+/// Item 11, found by the differential check against the real cloud (conformance
+/// cli-scenarios.toml): `stop`/`start` confirm by name, `reboot` as `name (id)`;
+/// `volume-attachments` from 2.89 in novaclient's column order; usage columns in MiB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn action_confirmations_and_columns_as_novaclient_prints_them() {
+    let cloud = MockCloud::start(MockConfig::default()).await.expect("mock");
+    let auth = cloud.auth_url().to_owned();
+    let id = boot(&auth, "diff-1").await;
+    let stopped = ok(&nova(&auth, &["stop", "--poll", "diff-1"]).await);
+    assert!(
+        stopped.contains("Request to stop server diff-1 has been accepted."),
+        "{stopped}"
+    );
+    let started = ok(&nova(&auth, &["start", "--poll", "diff-1"]).await);
+    assert!(
+        started.contains("Request to start server diff-1 has been accepted."),
+        "{started}"
+    );
+    let rebooted = ok(&nova(&auth, &["reboot", "--poll", "diff-1"]).await);
+    assert!(
+        rebooted.contains(&format!(
+            "Request to reboot server diff-1 ({id}) has been accepted."
+        )),
+        "{rebooted}"
+    );
+    let paused = ok(&nova(&auth, &["pause", "diff-1"]).await);
+    assert!(!paused.contains("Request to"), "{paused}");
+    let attachments = ok(&nova(
+        &auth,
+        &[
+            "--os-compute-api-version",
+            "2.96",
+            "volume-attachments",
+            "diff-1",
+        ],
+    )
+    .await);
+    let header = attachments
+        .lines()
+        .find(|line| line.starts_with('|'))
+        .unwrap_or_default();
+    let columns: Vec<&str> = header
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "DEVICE",
+            "SERVER ID",
+            "VOLUME ID",
+            "ATTACHMENT ID",
+            "BDM UUID",
+            "TAG",
+            "DELETE ON TERMINATION"
+        ],
+        "{attachments}"
+    );
+    let usage = ok(&nova_admin(&auth, &["usage-list"]).await);
+    assert!(usage.contains("| RAM MiB-Hours |"), "{usage}");
+}

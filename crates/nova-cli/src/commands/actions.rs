@@ -90,6 +90,14 @@ pub async fn simple(ctx: &Ctx, which: Simple, a: PollableServers) -> CliResult<O
         let servers = servers.clone();
         async move {
             servers.action(&server.id, &which.action()).await?;
+            // novaclient confirms stop and start only (`do_stop`/`do_start`), by the name given.
+            if matches!(which, Simple::Stop | Simple::Start) {
+                println!(
+                    "Request to {} server {} has been accepted.",
+                    which.verb(),
+                    server.name
+                );
+            }
             if a.poll {
                 poll(ctx, which.verb(), &server.id, which.target(), true).await?;
             }
@@ -115,9 +123,10 @@ pub async fn reboot(ctx: &Ctx, names: &[String], hard: bool, wait: bool) -> CliR
             servers
                 .action(&server.id, &ServerAction::Reboot(kind))
                 .await?;
+            // novaclient prints the server as `name (id)` here.
             println!(
-                "Request to reboot server {} has been accepted.",
-                server.name
+                "Request to reboot server {} ({}) has been accepted.",
+                server.name, server.id
             );
             if wait {
                 poll(ctx, "Rebooting", &server.id, ServerStatus::Active, true).await?;

@@ -152,14 +152,14 @@ fn volume_row(v: &VolumeAttachment, version: MicroVersion) -> Vec<Value> {
         row.push(opt(&v.id));
     }
     row.extend([opt(&v.device), opt(&v.server_id), json!(v.volume_id)]);
+    if version >= MicroVersion::new(2, 89) {
+        row.extend([opt(&v.attachment_id), opt(&v.bdm_uuid)]);
+    }
     if version >= MicroVersion::new(2, 70) {
         row.push(opt(&v.tag));
     }
     if version >= MicroVersion::new(2, 79) {
         row.push(v.delete_on_termination.map_or(Value::Null, Value::Bool));
-    }
-    if version >= MicroVersion::new(2, 89) {
-        row.extend([opt(&v.attachment_id), opt(&v.bdm_uuid)]);
     }
     row
 }
@@ -169,15 +169,16 @@ fn volume_columns(version: MicroVersion) -> Vec<&'static str> {
     if version < MicroVersion::new(2, 89) {
         columns.push("ID");
     }
+    // novaclient's order: the attachment ids right after the volume, then tag and flag.
     columns.extend(["DEVICE", "SERVER ID", "VOLUME ID"]);
+    if version >= MicroVersion::new(2, 89) {
+        columns.extend(["ATTACHMENT ID", "BDM UUID"]);
+    }
     if version >= MicroVersion::new(2, 70) {
         columns.push("TAG");
     }
     if version >= MicroVersion::new(2, 79) {
         columns.push("DELETE ON TERMINATION");
-    }
-    if version >= MicroVersion::new(2, 89) {
-        columns.extend(["ATTACHMENT ID", "BDM UUID"]);
     }
     columns
 }

@@ -118,7 +118,7 @@ pub async fn usage(
         .get_all(&project, &UsageQuery::new(start, end))
         .await?;
     header(start, end);
-    let columns = ["Servers", "RAM MB-Hours", "CPU Hours", "Disk GiB-Hours"];
+    let columns = ["Servers", "RAM MiB-Hours", "CPU Hours", "Disk GiB-Hours"];
     // novaclient prints `None` for a project without usage; an empty table here.
     let rows = if usage.total_vcpus_usage > 0.0 || usage.server_usages.is_some() {
         vec![vec![
@@ -159,7 +159,7 @@ pub async fn usage_list(ctx: &Ctx, start: Option<&str>, end: Option<&str>) -> Cl
         &[
             "Tenant ID",
             "Servers",
-            "RAM MB-Hours",
+            "RAM MiB-Hours",
             "CPU Hours",
             "Disk GiB-Hours",
         ],
