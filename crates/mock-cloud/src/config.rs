@@ -64,25 +64,11 @@ impl Default for MockConfig {
 impl MockConfig {
     /// Reads a configuration file: JSON when the name ends in `.json`, else YAML
     /// (YAML is a superset of JSON, so either content works there).
+    ///
+    /// The file must be a regular file of at most 16 MiB nesting at most 32 levels
+    /// ([`Error::ConfigTooLarge`], [`Error::ConfigTooDeep`]).
     pub fn from_file(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ConfigRead {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let is_json = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-        if is_json {
-            serde_json::from_str(&text).map_err(|e| Error::ConfigParse {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })
-        } else {
-            serde_saphyr::from_str(&text).map_err(|e| Error::ConfigParse {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })
-        }
+        crate::config_file::read(path)
     }
 
     /// Serves HTTPS with the certificate chain and key in these PEM files

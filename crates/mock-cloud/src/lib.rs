@@ -38,6 +38,7 @@
 mod app;
 pub mod clock;
 pub mod config;
+mod config_file;
 pub mod control;
 pub mod control_http;
 pub mod counters;
