@@ -36,6 +36,38 @@ pub struct MockConfig {
     pub nova: crate::nova::resources::NovaConfig,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<TlsConfig>,
+    /// Timeouts and the connection limit of the HTTP server.
+    pub connections: ConnectionConfig,
+}
+
+/// How long the server waits for a client, and how many sockets it holds, so slow or
+/// idle clients cannot starve it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionConfig {
+    /// Milliseconds a connection may take, from when it is ready for a request (just
+    /// opened, or after answering one), to send that request's complete headers; past
+    /// it the connection is closed. Bounds header drip-feeding (slowloris) and idle
+    /// keep-alive connections alike. Default 30,000 (30 s); 0 turns it off.
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds a connection may go without a byte read or written while no
+    /// request is being handled (a client that stops reading its answer); past it the
+    /// connection is closed. Default 120,000 (2 min); 0 turns it off.
+    pub idle_timeout_ms: u64,
+    /// Connections held at once; a connection accepted past it is answered
+    /// `503 Service Unavailable` (plain HTTP) and closed at once, so the process never
+    /// holds more sockets than that. Default 1,000 (at least 1).
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_ms: 30_000,
+            idle_timeout_ms: 120_000,
+            max_connections: 1_000,
+        }
+    }
 }
 
 /// The certificate of an HTTPS mock cloud (PEM files).
@@ -57,6 +89,7 @@ impl Default for MockConfig {
             versions: VersionsConfig::default(),
             nova: crate::nova::resources::NovaConfig::default(),
             tls: None,
+            connections: ConnectionConfig::default(),
         }
     }
 }
