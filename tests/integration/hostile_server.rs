@@ -313,7 +313,7 @@ async fn class6_a_cross_origin_307_of_a_create_sends_no_byte_there() {
 
 // Class 7: protocol oddities give typed errors.
 #[tokio::test]
-async fn class7_empty_token_expired_token_undecodable_create_and_endless_pages_are_typed() {
+async fn class7_empty_token_expired_token_and_undecodable_create_are_typed() {
     let empty = HostileServer::start(|_, base| token_reply(base, "", None)).await;
     let error = builder(&empty.auth_url())
         .build()
@@ -361,48 +361,87 @@ async fn class7_empty_token_expired_token_undecodable_create_and_endless_pages_a
         }
         other => panic!("expected MayHaveBeenCreated, got {other:?}"),
     }
+}
 
+/// A cloud whose every page holds `per_page` new servers and links to another page; the
+/// counter says how many pages were asked for.
+async fn endless_pages(per_page: usize) -> (HostileServer, Arc<AtomicUsize>) {
     let page = Arc::new(AtomicUsize::new(0));
-    let endless = {
-        let page = Arc::clone(&page);
-        HostileServer::cloud(move |_, base| {
-            let n = page.fetch_add(1, Ordering::SeqCst);
-            let id = format!("00000000-0000-0000-0000-{n:012}");
-            Reply::json(
-                200,
-                &serde_json::json!({
-                    "servers": [server_json(&id, "page")],
-                    "servers_links": [{"rel": "next",
-                        "href": format!("{base}/compute/v2.1/servers/detail?marker={id}")}]
-                }),
-            )
-        })
-        .await
-    };
-    let adapter = Adapter::new(
-        builder(&endless.auth_url()).build().expect("session"),
-        EndpointFilter::new("compute"),
-    );
-    let servers =
-        nova_v2::ServerManager::new(Connection::new(Arc::new(adapter), MicroVersion::new(2, 60)));
-    let mut stream = servers.stream_within(ServerQuery::default(), 5);
+    let served = Arc::clone(&page);
+    let server = HostileServer::cloud(move |_, base| {
+        let n = served.fetch_add(1, Ordering::SeqCst);
+        let servers: Vec<_> = (0..per_page)
+            .map(|i| server_json(&format!("00000000-0000-0000-{n:04}-{i:012}"), "page"))
+            .collect();
+        let last = format!("00000000-0000-0000-{n:04}-{:012}", per_page - 1);
+        Reply::json(
+            200,
+            &serde_json::json!({
+                "servers": servers,
+                "servers_links": [{"rel": "next",
+                    "href": format!("{base}/compute/v2.1/servers/detail?marker={last}")}]
+            }),
+        )
+    })
+    .await;
+    (server, page)
+}
+
+/// Drains `stream` (bounded by [`NO_HANG`]): the servers yielded and the error it ended with.
+async fn drain(mut stream: nova_core::compute::ServerStream) -> (usize, Option<nova_core::Error>) {
     let mut items = 0;
-    let last = loop {
+    loop {
         match tokio::time::timeout(NO_HANG, stream.next())
             .await
             .expect("the stream ends")
         {
             Some(Ok(_)) => items += 1,
-            Some(Err(e)) => break Some(e),
-            None => break None,
+            Some(Err(e)) => return (items, Some(e)),
+            None => return (items, None),
         }
-    };
+    }
+}
+
+fn server_manager(server: &HostileServer) -> nova_v2::ServerManager {
+    let adapter = Adapter::new(
+        builder(&server.auth_url()).build().expect("session"),
+        EndpointFilter::new("compute"),
+    );
+    nova_v2::ServerManager::new(Connection::new(Arc::new(adapter), MicroVersion::new(2, 60)))
+}
+
+// Class 7: a server that never ends its pages is stopped by the page bound or the item
+// bound, whichever comes first, with a typed error and no request past it.
+#[tokio::test]
+async fn class7_endless_pages_stop_at_the_page_or_the_item_bound() {
+    let (endless, pages) = endless_pages(1).await;
+    let bound = nova_v2::ListingBound::default().pages(5);
+    let (items, last) =
+        drain(server_manager(&endless).stream_within(ServerQuery::default(), bound)).await;
     assert!(
         matches!(last, Some(nova_core::Error::TooManyPages { limit: 5 })),
         "{last:?}"
     );
-    assert!(items <= 5, "{items}");
-    assert_eq!(page.load(Ordering::SeqCst), 5, "no request past the bound");
+    assert_eq!(items, 5);
+    assert_eq!(pages.load(Ordering::SeqCst), 5, "no request past the bound");
+
+    // Long pages: the item bound ends the listing long before the page bound.
+    let (endless, pages) = endless_pages(40).await;
+    let bound = nova_v2::ListingBound::default().items(100);
+    let (items, last) =
+        drain(server_manager(&endless).stream_within(ServerQuery::default(), bound)).await;
+    assert!(
+        matches!(last, Some(nova_core::Error::TooManyItems { limit: 100 })),
+        "{last:?}"
+    );
+    assert_eq!(items, 100, "exactly the bound's items, then the error");
+    assert_eq!(
+        pages.load(Ordering::SeqCst),
+        3,
+        "no page past the one holding item 101"
+    );
+    let text = everything(&last.expect("an error"));
+    assert!(text.contains("100 items"), "{text}");
 }
 
 // Class 8: a DELETE whose connection drops is re-sent; its 404 is success.

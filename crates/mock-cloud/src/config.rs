@@ -36,6 +36,38 @@ pub struct MockConfig {
     pub nova: crate::nova::resources::NovaConfig,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<TlsConfig>,
+    /// Timeouts and the connection limit of the HTTP server.
+    pub connections: ConnectionConfig,
+}
+
+/// How long the server waits for a client, and how many sockets it holds, so slow or
+/// idle clients cannot starve it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionConfig {
+    /// Milliseconds a connection may take, from when it is ready for a request (just
+    /// opened, or after answering one), to send that request's complete headers; past
+    /// it the connection is closed. Bounds header drip-feeding (slowloris) and idle
+    /// keep-alive connections alike. Default 30,000 (30 s); 0 turns it off.
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds a connection may go without a byte read or written while no
+    /// request is being handled (a client that stops reading its answer); past it the
+    /// connection is closed. Default 120,000 (2 min); 0 turns it off.
+    pub idle_timeout_ms: u64,
+    /// Connections held at once; a connection accepted past it is answered
+    /// `503 Service Unavailable` (plain HTTP) and closed at once, so the process never
+    /// holds more sockets than that. Default 1,000 (at least 1).
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        Self {
+            header_read_timeout_ms: 30_000,
+            idle_timeout_ms: 120_000,
+            max_connections: 1_000,
+        }
+    }
 }
 
 /// The certificate of an HTTPS mock cloud (PEM files).
@@ -57,6 +89,7 @@ impl Default for MockConfig {
             versions: VersionsConfig::default(),
             nova: crate::nova::resources::NovaConfig::default(),
             tls: None,
+            connections: ConnectionConfig::default(),
         }
     }
 }
@@ -64,25 +97,11 @@ impl Default for MockConfig {
 impl MockConfig {
     /// Reads a configuration file: JSON when the name ends in `.json`, else YAML
     /// (YAML is a superset of JSON, so either content works there).
+    ///
+    /// The file must be a regular file of at most 16 MiB nesting at most 32 levels
+    /// ([`Error::ConfigTooLarge`], [`Error::ConfigTooDeep`]).
     pub fn from_file(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ConfigRead {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let is_json = path
-            .extension()
-            .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-        if is_json {
-            serde_json::from_str(&text).map_err(|e| Error::ConfigParse {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })
-        } else {
-            serde_saphyr::from_str(&text).map_err(|e| Error::ConfigParse {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })
-        }
+        crate::config_file::read(path)
     }
 
     /// Serves HTTPS with the certificate chain and key in these PEM files

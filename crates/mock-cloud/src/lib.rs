@@ -38,6 +38,7 @@
 mod app;
 pub mod clock;
 pub mod config;
+mod config_file;
 pub mod control;
 pub mod control_http;
 pub mod counters;
@@ -45,6 +46,7 @@ pub mod echo;
 pub mod error;
 pub mod faults;
 pub mod glance;
+mod idle;
 pub mod keystone;
 pub mod nova;
 pub mod request_id;
@@ -58,7 +60,9 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use config::{KeystoneConfig, MockConfig, Secret, TlsConfig, VersionsConfig, seed};
+pub use config::{
+    ConnectionConfig, KeystoneConfig, MockConfig, Secret, TlsConfig, VersionsConfig, seed,
+};
 pub use control::Control;
 pub use echo::EchoRecord;
 pub use error::Error;
@@ -96,11 +100,12 @@ impl MockCloud {
         };
         let addr = SocketAddr::new(host, local.port());
         let tls = config.tls.as_ref().map(server::tls_acceptor).transpose()?;
+        let limits = config.connections.clone();
         let scheme = if tls.is_some() { "https" } else { "http" };
         let state = Arc::new(AppState::new(config, &format!("{scheme}://{addr}")));
         let router = app::router(Arc::clone(&state)).merge(glance::router(Arc::clone(&state)));
         let (shutdown, receiver) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, router, receiver, tls));
+        let task = tokio::spawn(server::serve(listener, router, receiver, tls, limits));
         tracing::info!(url = %state.urls.base, "mock cloud listening");
         Ok(MockCloud {
             control: Control::new(Arc::clone(&state)),

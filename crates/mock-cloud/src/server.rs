@@ -1,6 +1,8 @@
 //! The HTTP/1 server: one hyper connection per accepted socket (over TLS when
 //! the cloud has a certificate), each raced against a kill signal (so a fault
-//! can close it without answering) and the cloud's shutdown signal.
+//! can close it without answering), its idle timeout and the cloud's shutdown
+//! signal. At most [`ConnectionConfig::max_connections`] sockets are held; the
+//! header-read timeout is hyper's.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -9,11 +11,15 @@ use std::time::Duration;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
-use tokio::sync::{Notify, watch};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tower::Service;
+
+use crate::config::ConnectionConfig;
+use crate::idle::{Activity, Handling, Watched, idle};
 
 /// A handle that closes the connection a request arrived on, with no
 /// response; present in every request's extensions.
@@ -27,15 +33,23 @@ impl ConnectionKill {
     }
 }
 
+/// What a connection accepted past the limit is told before it is closed.
+const BUSY_RESPONSE: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\
+content-type: text/plain\r\ncontent-length: 37\r\n\r\ntoo many connections; try again later\n";
+
 /// Accepts connections until `shutdown` changes; then every open connection
 /// is closed. With `tls`, every connection does a TLS handshake first (a
-/// failed handshake just closes that connection).
+/// failed handshake just closes that connection). `limits` bounds how long a
+/// client may take and how many sockets are held.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    limits: ConnectionConfig,
 ) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let timeouts = Timeouts::from(&limits);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -49,17 +63,27 @@ pub async fn serve(
                         continue;
                     }
                 };
+                let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                    refuse(stream, tls.is_some(), limits.max_connections);
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let (router, shutdown) = (router.clone(), shutdown.clone());
                 match &tls {
                     None => {
-                        connections.spawn(serve_connection(stream, router, shutdown));
+                        connections.spawn(async move {
+                            let _permit = permit;
+                            serve_connection(stream, router, shutdown, timeouts).await;
+                        });
                     }
                     Some(acceptor) => {
                         let handshake = acceptor.accept(stream);
                         connections.spawn(async move {
+                            let _permit = permit;
                             match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await {
-                                Ok(Ok(stream)) => serve_connection(stream, router, shutdown).await,
+                                Ok(Ok(stream)) => {
+                                    serve_connection(stream, router, shutdown, timeouts).await;
+                                }
                                 Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
                                 Err(_) => tracing::debug!("TLS handshake timed out"),
                             }
@@ -74,23 +98,67 @@ pub async fn serve(
     connections.shutdown().await;
 }
 
-/// How long a client may take to finish the TLS handshake.
+/// Closes a connection accepted past the limit, telling a plain-HTTP client why
+/// (one non-blocking write; a full socket buffer just gets the close).
+fn refuse(stream: TcpStream, tls: bool, limit: usize) {
+    tracing::warn!(limit, "connection limit reached; refusing a connection");
+    if !tls {
+        let _ = stream.try_write(BUSY_RESPONSE);
+    }
+}
+
+/// How long the client may take to finish the TLS handshake.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-async fn serve_connection<S>(stream: S, router: Router, mut shutdown: watch::Receiver<bool>)
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+/// The per-connection timeouts (`None`: off).
+#[derive(Clone, Copy, Debug)]
+struct Timeouts {
+    header_read: Option<Duration>,
+    idle: Option<Duration>,
+}
+
+impl From<&ConnectionConfig> for Timeouts {
+    fn from(config: &ConnectionConfig) -> Self {
+        let millis = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
+        Self {
+            header_read: millis(config.header_read_timeout_ms),
+            idle: millis(config.idle_timeout_ms),
+        }
+    }
+}
+
+async fn serve_connection<S>(
+    stream: S,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+    timeouts: Timeouts,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let kill = Arc::new(Notify::new());
     let handle = ConnectionKill(Arc::clone(&kill));
+    let activity = Arc::new(Activity::new());
+    let handling = Arc::clone(&activity);
     let service = hyper::service::service_fn(move |mut request: http::Request<Incoming>| {
         request.extensions_mut().insert(handle.clone());
         let mut router = router.clone();
-        async move { Ok::<_, Infallible>(router.call(request).await.unwrap_or_else(|e| match e {})) }
+        let guard = Handling::start(Arc::clone(&handling));
+        async move {
+            let response = router.call(request).await.unwrap_or_else(|e| match e {});
+            drop(guard);
+            Ok::<_, Infallible>(response)
+        }
     });
-    let connection = http1::Builder::new()
+    let mut builder = http1::Builder::new();
+    builder
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header_read);
+    let io = Watched {
+        inner: stream,
+        activity: Arc::clone(&activity),
+    };
+    let connection = builder.serve_connection(TokioIo::new(io), service);
     tokio::select! {
         result = connection => {
             if let Err(error) = result {
@@ -98,6 +166,7 @@ where
             }
         }
         _ = kill.notified() => tracing::debug!("connection closed by an injected fault"),
+        _ = idle(&activity, timeouts.idle) => tracing::debug!("idle connection closed"),
         _ = shutdown.changed() => {}
     }
 }

@@ -759,3 +759,92 @@ async fn nova_fingerprints_imported_keys_as_md5_and_x509_as_sha1() {
         "Keypair data is invalid: failed to generate fingerprint"
     );
 }
+
+/// Nova 34 (2.96, conformance cloud, 2026-12-07) answered each of these creates 400 with
+/// exactly this `badRequest` message: schema errors of the block device mappings and the
+/// scheduler hints, then the controller's own mapping checks. What `nova boot` would send
+/// for `--block-device source=volume` (no id), `--block-device-mapping '=x'` /
+/// `'vda=::::'`, and hints with the wrong shape.
+#[tokio::test]
+async fn malformed_block_devices_and_hints_are_refused_as_nova_34_refuses_them() {
+    let cloud = MockCloud::start(MockConfig::default())
+        .await
+        .expect("mock starts");
+    let token = demo_token(&cloud).await;
+    let image = "70a599e0-31e7-49b7-b260-868f441e862b";
+    let cases = [
+        (
+            serde_json::json!({"block_device_mapping_v2": [{"source_type": "volume", "destination_type": "volume", "boot_index": 0}]}),
+            serde_json::json!({}),
+            "Block Device Mapping is Invalid: Missing device UUID.",
+        ),
+        (
+            serde_json::json!({"block_device_mapping_v2": [{"source_type": "blank", "uuid": "abc", "destination_type": "local", "volume_size": 1, "boot_index": 0}]}),
+            serde_json::json!({}),
+            "Block Device Mapping is Invalid: Invalid device UUID.",
+        ),
+        (
+            serde_json::json!({"block_device_mapping_v2": [{"source_type": "image", "uuid": image, "destination_type": "local", "boot_index": 0}]}),
+            serde_json::json!({}),
+            "Block Device Mapping is Invalid: Mapping image to local is not supported.",
+        ),
+        (
+            serde_json::json!({"block_device_mapping_v2": [{"source_type": "volume", "uuid": "a b", "destination_type": "volume", "boot_index": 0}]}),
+            serde_json::json!({}),
+            "Invalid input for field/attribute uuid. Value: a b. 'a b' does not match '^[a-zA-Z0-9._-]*$'",
+        ),
+        (
+            serde_json::json!({"block_device_mapping": [{"device_name": "", "volume_id": "x"}]}),
+            serde_json::json!({}),
+            "Invalid input for field/attribute volume_id. Value: x. 'x' is not a 'uuid'",
+        ),
+        (
+            serde_json::json!({"block_device_mapping": [{"device_name": "vda", "volume_id": ""}]}),
+            serde_json::json!({}),
+            "Invalid input for field/attribute volume_id. Value: . '' is not a 'uuid'",
+        ),
+        (
+            serde_json::json!({"block_device_mapping": [{"device_name": "vda"}]}),
+            serde_json::json!({}),
+            "Block Device Mapping is Invalid: Unrecognized legacy format.",
+        ),
+        (
+            serde_json::json!({"block_device_mapping": [{"device_name": "vda", "volume_id": image}],
+                "block_device_mapping_v2": [{"source_type": "blank", "destination_type": "local", "volume_size": 1}]}),
+            serde_json::json!({}),
+            "Using different block_device_mapping syntaxes is not allowed in the same request.",
+        ),
+        (
+            serde_json::json!({}),
+            serde_json::json!({"os:scheduler_hints": {"group": "x"}}),
+            "Invalid input for field/attribute group. Value: x. 'x' is not valid under any of the given schemas",
+        ),
+        (
+            serde_json::json!({}),
+            serde_json::json!({"os:scheduler_hints": {"same_host": ["x"]}}),
+            "Invalid input for field/attribute 0. Value: x. 'x' is not a 'uuid'",
+        ),
+    ];
+    for (server_extra, top_extra, expected) in cases {
+        let mut server = serde_json::json!({"name": "probe", "flavorRef": "1", "networks": "none"});
+        for (k, v) in server_extra.as_object().expect("object") {
+            server[k] = v.clone();
+        }
+        let mut body = serde_json::json!({"server": server});
+        for (k, v) in top_extra.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        let (status, answer) = compute(
+            &cloud,
+            &token,
+            "2.96",
+            reqwest::Method::POST,
+            "/servers",
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert_eq!(answer["badRequest"]["message"], expected, "{body}");
+        assert_eq!(answer["badRequest"]["code"], 400);
+    }
+}

@@ -68,7 +68,8 @@ pub async fn server(compute: &dyn ComputeClient, name_or_id: &str) -> CliResult<
     Ok(compute.servers().find(name_or_id).await?.value)
 }
 
-fn looks_like_uuid(text: &str) -> bool {
+/// Whether `text` is a UUID (32 hex digits, hyphens anywhere), as Nova's `uuid` format takes it.
+pub(crate) fn looks_like_uuid(text: &str) -> bool {
     let hex: String = text.chars().filter(|c| *c != '-').collect();
     hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
 }

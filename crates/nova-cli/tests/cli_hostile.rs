@@ -229,6 +229,9 @@ async fn class9_malformed_block_devices_and_hints_are_refused_unsent() {
         &["--block-device-mapping", "=x"],
         &["--block-device-mapping", "vda=::::"],
         &["--hint", "==="],
+        &["--hint", "group=my-group"],
+        &["--hint", "same_host=web-1"],
+        &["--hint", "cidr=24"],
     ] {
         let mut args = vec![
             "boot",

@@ -333,6 +333,13 @@ pub enum Error {
         /// The page bound.
         limit: usize,
     },
+    /// A listing yielded more items than the item bound allows (a server that invents
+    /// items on ever more pages). Only GETs were sent.
+    #[error("stopped listing after {limit} items: the server kept sending more")]
+    TooManyItems {
+        /// The item bound.
+        limit: usize,
+    },
     /// The server answered with a different microversion than the one sent (see
     /// [`MismatchPolicy`](crate::MismatchPolicy)). The request reached the server and took
     /// effect.

@@ -72,7 +72,9 @@ pub use instance_actions::InstanceActionManager;
 pub use keypairs::KeypairManager;
 pub use limits::{AvailabilityZoneManager, LimitsManager};
 pub use migrations::MigrationManager;
-pub use pagination::{DEFAULT_MAX_PAGES, max_pages, set_max_pages};
+pub use pagination::{
+    DEFAULT_MAX_ITEMS, DEFAULT_MAX_PAGES, ListingBound, listing_bound, set_listing_bound,
+};
 pub use quotas::{QuotaClassManager, QuotaManager};
 pub use registration::{REGISTRATION, register};
 pub use server_diagnostics::ServerDiagnosticsManager;

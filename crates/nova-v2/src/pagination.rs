@@ -37,23 +37,82 @@ pub(crate) struct Paging<T, K, F, M> {
 /// listing going forever.
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
 
-static MAX_PAGES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_PAGES);
+/// The default item bound of every link-following listing: 10,000,000 items (what
+/// [`DEFAULT_MAX_PAGES`] full pages of 1,000 hold), so a server inventing items on long
+/// pages cannot keep a listing going forever either.
+pub const DEFAULT_MAX_ITEMS: usize = 10_000_000;
 
-/// Sets the page bound of the link-following listings started from now on (servers,
-/// migrations); past it the stream ends with [`nova_core::Error::TooManyPages`].
-pub fn set_max_pages(pages: usize) {
-    MAX_PAGES.store(pages.max(1), Ordering::Relaxed);
+/// How far a link-following listing (servers, migrations, flavors) may go: past
+/// `pages` page requests it ends with [`nova_core::Error::TooManyPages`], past `items`
+/// items with [`nova_core::Error::TooManyItems`], whichever comes first.
+///
+/// ```
+/// let bound = nova_v2::ListingBound::default().pages(100).items(5_000);
+/// assert_eq!((bound.max_pages(), bound.max_items()), (100, 5_000));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListingBound {
+    pages: usize,
+    items: usize,
 }
 
-/// The current page bound (see [`set_max_pages`]).
-pub fn max_pages() -> usize {
-    MAX_PAGES.load(Ordering::Relaxed)
+impl Default for ListingBound {
+    /// [`DEFAULT_MAX_PAGES`] pages, [`DEFAULT_MAX_ITEMS`] items.
+    fn default() -> Self {
+        Self {
+            pages: DEFAULT_MAX_PAGES,
+            items: DEFAULT_MAX_ITEMS,
+        }
+    }
+}
+
+impl ListingBound {
+    /// At most `pages` page requests (at least 1).
+    pub fn pages(mut self, pages: usize) -> Self {
+        self.pages = pages.max(1);
+        self
+    }
+
+    /// At most `items` items yielded (at least 1).
+    pub fn items(mut self, items: usize) -> Self {
+        self.items = items.max(1);
+        self
+    }
+
+    /// The page bound.
+    pub fn max_pages(&self) -> usize {
+        self.pages
+    }
+
+    /// The item bound.
+    pub fn max_items(&self) -> usize {
+        self.items
+    }
+}
+
+static MAX_PAGES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_PAGES);
+static MAX_ITEMS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_ITEMS);
+
+/// Sets the bound of the link-following listings started from now on (servers,
+/// migrations, flavors); past it the stream ends with [`nova_core::Error::TooManyPages`]
+/// or [`nova_core::Error::TooManyItems`].
+pub fn set_listing_bound(bound: ListingBound) {
+    MAX_PAGES.store(bound.pages, Ordering::Relaxed);
+    MAX_ITEMS.store(bound.items, Ordering::Relaxed);
+}
+
+/// The current process-wide bound (see [`set_listing_bound`]).
+pub fn listing_bound() -> ListingBound {
+    ListingBound::default()
+        .pages(MAX_PAGES.load(Ordering::Relaxed))
+        .items(MAX_ITEMS.load(Ordering::Relaxed))
 }
 
 struct State<T, K, F, M> {
     paging: Paging<T, K, F, M>,
     pages: usize,
-    max_pages: usize,
+    items: usize,
+    bound: ListingBound,
     next: Option<String>,
     buffer: VecDeque<T>,
     seen_keys: HashSet<K>,
@@ -76,14 +135,15 @@ where
     Fut: Future<Output = Result<ApiResponse<Page<T>>>> + Send,
     M: Fn(&T) -> Option<String> + Send + 'static,
 {
-    all_pages_within(paging, max_pages())
+    all_pages_within(paging, listing_bound())
 }
 
-/// [`all_pages`] with its own page bound: past `max_pages` requests the stream ends with
-/// [`nova_core::Error::TooManyPages`].
+/// [`all_pages`] with its own bound: past its pages the stream ends with
+/// [`nova_core::Error::TooManyPages`], past its items with
+/// [`nova_core::Error::TooManyItems`].
 pub(crate) fn all_pages_within<T, K, F, Fut, M>(
     paging: Paging<T, K, F, M>,
-    max_pages: usize,
+    bound: ListingBound,
 ) -> BoxStream<'static, Result<T>>
 where
     T: Send + 'static,
@@ -96,7 +156,8 @@ where
         next: Some(paging.first.clone()),
         paging,
         pages: 0,
-        max_pages: max_pages.max(1),
+        items: 0,
+        bound,
         buffer: VecDeque::new(),
         seen_keys: HashSet::new(),
         seen_pages: HashSet::new(),
@@ -105,17 +166,28 @@ where
     stream::unfold(state, |mut st| async move {
         loop {
             if let Some(item) = st.buffer.pop_front() {
+                if st.items >= st.bound.items {
+                    st.failed = true;
+                    st.buffer.clear();
+                    return Some((
+                        Err(nova_core::Error::TooManyItems {
+                            limit: st.bound.items,
+                        }),
+                        st,
+                    ));
+                }
+                st.items += 1;
                 return Some((Ok(item), st));
             }
             if st.failed {
                 return None;
             }
             let path = st.next.take()?;
-            if st.pages >= st.max_pages {
+            if st.pages >= st.bound.pages {
                 st.failed = true;
                 return Some((
                     Err(nova_core::Error::TooManyPages {
-                        limit: st.max_pages,
+                        limit: st.bound.pages,
                     }),
                     st,
                 ));
@@ -170,7 +242,7 @@ pub(crate) fn all_servers(
     conn: Connection,
     query: ServerQuery,
 ) -> nova_core::compute::ServerStream {
-    servers_stream(conn, query, false, max_pages())
+    servers_stream(conn, query, false, listing_bound())
 }
 
 /// Like [`all_servers`], in memory bounded by one page: a server is checked for repeats
@@ -180,23 +252,23 @@ pub(crate) fn bounded_servers(
     conn: Connection,
     query: ServerQuery,
 ) -> nova_core::compute::ServerStream {
-    servers_stream(conn, query, true, max_pages())
+    servers_stream(conn, query, true, listing_bound())
 }
 
-/// [`bounded_servers`] with its own page bound.
+/// [`bounded_servers`] with its own bound.
 pub(crate) fn bounded_servers_within(
     conn: Connection,
     query: ServerQuery,
-    max_pages: usize,
+    bound: ListingBound,
 ) -> nova_core::compute::ServerStream {
-    servers_stream(conn, query, true, max_pages)
+    servers_stream(conn, query, true, bound)
 }
 
 fn servers_stream(
     conn: Connection,
     query: ServerQuery,
     bounded: bool,
-    max_pages: usize,
+    bound: ListingBound,
 ) -> nova_core::compute::ServerStream {
     all_pages_within(
         Paging {
@@ -214,6 +286,6 @@ fn servers_stream(
             },
             bounded,
         },
-        max_pages,
+        bound,
     )
 }

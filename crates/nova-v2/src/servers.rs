@@ -152,18 +152,20 @@ impl ServerManager {
         bounded_servers(self.conn.clone(), query)
     }
 
-    /// [`ServerManager::stream`] that ends with [`Error::TooManyPages`] after `max_pages`
-    /// page requests, instead of the process-wide bound
-    /// ([`set_max_pages`](crate::set_max_pages), default [`DEFAULT_MAX_PAGES`](crate::DEFAULT_MAX_PAGES)).
+    /// [`ServerManager::stream`] within its own `bound`: it ends with
+    /// [`Error::TooManyPages`] past the bound's page requests and with
+    /// [`Error::TooManyItems`] past its servers, instead of the process-wide bound
+    /// ([`set_listing_bound`](crate::set_listing_bound), default
+    /// [`ListingBound::default`](crate::ListingBound)).
     pub fn stream_within(
         &self,
         query: ServerQuery,
-        max_pages: usize,
+        bound: crate::ListingBound,
     ) -> nova_core::compute::ServerStream {
         if let Err(e) = check_fields(&self.conn, &query.field_gates()) {
             return Box::pin(futures::stream::once(async move { Err(e) }));
         }
-        crate::pagination::bounded_servers_within(self.conn.clone(), query, max_pages)
+        crate::pagination::bounded_servers_within(self.conn.clone(), query, bound)
     }
 
     /// `POST` (merge) or, with `replace`, `PUT` `/servers/{id}/metadata`.

@@ -4,6 +4,7 @@ mod binary;
 #[path = "../common/mod.rs"]
 mod common;
 mod compute;
+mod connections;
 mod control;
 mod keystone;
 mod support;

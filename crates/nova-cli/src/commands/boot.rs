@@ -415,6 +415,29 @@ pub fn parse_hints(items: &[String]) -> CliResult<Option<SchedulerHints>> {
                 "invalid --hint {item:?}: {k} needs a server group or server id"
             )));
         }
+        // What Nova's `_hints` schema refuses with a 400, refused before sending.
+        let well_formed = match k {
+            "group" | "same_host" | "different_host" => crate::resolve::looks_like_uuid(v),
+            "build_near_host_ip" => v.parse::<std::net::IpAddr>().is_ok(),
+            "cidr" => v.strip_prefix('/').is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || "abcdef.:".contains(c))
+            }),
+            _ => true,
+        };
+        if !well_formed {
+            let expected = match k {
+                "group" => "a server group's UUID",
+                "same_host" | "different_host" => "a server's UUID",
+                "build_near_host_ip" => "an IP address",
+                _ => "/<prefix length> (Nova's pattern ^/[0-9a-f.:]+$)",
+            };
+            return Err(CliError::usage(format!(
+                "invalid --hint {item:?}: {k} must be {expected}"
+            )));
+        }
         hints = match k {
             "group" => hints.group(v),
             "same_host" => hints.same_host(v),
@@ -839,10 +862,31 @@ mod tests {
                 .unwrap_or_default();
             assert!(err.contains("--block-device"), "{bad}: {err}");
         }
-        for bad in ["===", "=x", "group="] {
-            assert!(parse_hints(&[bad.into()]).is_err(), "{bad} accepted");
+        for bad in [
+            "===",
+            "=x",
+            "group=",
+            "group=my-group",
+            "same_host=web-1",
+            "different_host=x",
+            "build_near_host_ip=host",
+            "cidr=24",
+        ] {
+            let err = parse_hints(&[bad.into()])
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default();
+            assert!(err.starts_with("invalid --hint"), "{bad} accepted: {err}");
         }
-        assert!(parse_hints(&["query==x".into()]).is_ok());
+        for good in [
+            "query==x",
+            "group=70a599e0-31e7-49b7-b260-868f441e862b",
+            "same_host=70a599e031e749b7b260868f441e862b",
+            "build_near_host_ip=10.0.0.1",
+            "cidr=/24",
+        ] {
+            assert!(parse_hints(&[good.into()]).is_ok(), "{good} refused");
+        }
     }
 
     #[test]
@@ -868,10 +912,11 @@ mod tests {
 
     #[test]
     fn hints_collect_repeats() {
-        let hints = parse_hints(&["foo=a".into(), "foo=b".into(), "group=g".into()])
+        let group = "70a599e0-31e7-49b7-b260-868f441e862b";
+        let hints = parse_hints(&["foo=a".into(), "foo=b".into(), format!("group={group}")])
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_default();
-        assert_eq!(hints.group.as_deref(), Some("g"));
+        assert_eq!(hints.group.as_deref(), Some(group));
         assert_eq!(hints.other.get("foo"), Some(&json!(["a", "b"])));
     }
 }

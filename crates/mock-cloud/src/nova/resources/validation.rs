@@ -140,11 +140,12 @@ pub fn format_error(field: &str, value: &Value, format: &str) -> Invalid {
     )
 }
 
-/// Nova's `boolean` parameter type: JSON booleans or the usual strings.
+/// Nova's `boolean` parameter type (Nova 34's `parameter_types.boolean`): JSON booleans or
+/// the usual strings.
 pub fn check_boolean(field: &str, value: &Value) -> Result<(), Invalid> {
     const OK: &[&str] = &[
-        "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "y", "t", "False",
-        "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f",
+        "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "False", "FALSE",
+        "false", "0", "OFF", "Off", "off", "NO", "No", "no",
     ];
     match value {
         Value::Bool(_) => Ok(()),
@@ -153,7 +154,7 @@ pub fn check_boolean(field: &str, value: &Value) -> Result<(), Invalid> {
             field,
             value,
             &format!(
-                "{} is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't', False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f']",
+                "{} is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no']",
                 py_repr(value)
             ),
         )),

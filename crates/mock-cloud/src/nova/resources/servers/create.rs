@@ -55,6 +55,7 @@ pub fn create_servers(
     let v = ctx.version;
     validate_create(body, v).map_err(ApiError::bad_request)?;
     let server = &body["server"];
+    super::block_devices::check_semantics(server).map_err(ApiError::bad_request)?;
     let name = server["name"].as_str().unwrap_or_default().to_string();
 
     // flavor

@@ -59,10 +59,6 @@ fn network_tag_allowed(v: ApiVersion) -> bool {
     (v.at_least(2, 32) && !v.at_least(2, 37)) || v.at_least(2, 42)
 }
 
-fn bdm_tag_allowed(v: ApiVersion) -> bool {
-    v == ApiVersion(2, 32) || v.at_least(2, 42)
-}
-
 /// Validate a whole create body at version `v`. Returns the first error in Nova's words.
 pub fn validate_create(body: &Value, v: ApiVersion) -> Result<(), Invalid> {
     let Some(top) = body.as_object() else {
@@ -73,7 +69,7 @@ pub fn validate_create(body: &Value, v: ApiVersion) -> Result<(), Invalid> {
     }
     for hints in ["os:scheduler_hints", "OS-SCH-HNT:scheduler_hints"] {
         if let Some(h) = top.get(hints) {
-            check_type(hints, h, &["object"])?;
+            super::scheduler_hints::validate_hints(hints, h)?;
         }
     }
     check_required(None, top, body, &["server"])?;
@@ -168,8 +164,8 @@ fn validate_property(key: &str, value: &Value, v: ApiVersion) -> Result<(), Inva
             Ok(())
         }
         "availability_zone" => check_string(key, value, 1, 255),
-        "block_device_mapping" => validate_legacy_bdm(value),
-        "block_device_mapping_v2" => validate_bdm_v2(value, v),
+        "block_device_mapping" => super::block_devices::validate_legacy(value),
+        "block_device_mapping_v2" => super::block_devices::validate_v2(value, v),
         "config_drive" => check_boolean(key, value),
         "key_name" => check_string(key, value, 1, 255),
         "min_count" | "max_count" => check_positive_integer(key, value).map(|_| ()),
@@ -322,93 +318,6 @@ fn validate_networks(value: &Value, v: ApiVersion) -> Result<(), Invalid> {
         }
         if let Some(tag) = o.get("tag").filter(|_| allowed.contains(&"tag")) {
             check_tag("tag", tag)?;
-        }
-        check_no_extra(Some(key), o, item, &allowed)?;
-    }
-    Ok(())
-}
-
-fn validate_legacy_bdm(value: &Value) -> Result<(), Invalid> {
-    let key = "block_device_mapping";
-    check_type(key, value, &["array"])?;
-    for item in value.as_array().into_iter().flatten() {
-        check_type(key, item, &["object"])?;
-        let Some(o) = item.as_object() else { continue };
-        check_no_extra(
-            Some(key),
-            o,
-            item,
-            &[
-                "virtual_name",
-                "volume_id",
-                "snapshot_id",
-                "volume_size",
-                "device_name",
-                "delete_on_termination",
-                "no_device",
-                "connection_info",
-            ],
-        )?;
-    }
-    Ok(())
-}
-
-fn validate_bdm_v2(value: &Value, v: ApiVersion) -> Result<(), Invalid> {
-    let key = "block_device_mapping_v2";
-    check_type(key, value, &["array"])?;
-    let mut allowed = vec![
-        "virtual_name",
-        "volume_id",
-        "snapshot_id",
-        "volume_size",
-        "device_name",
-        "delete_on_termination",
-        "no_device",
-        "connection_info",
-        "source_type",
-        "destination_type",
-        "guest_format",
-        "device_type",
-        "disk_bus",
-        "boot_index",
-        "image_id",
-        "uuid",
-    ];
-    if bdm_tag_allowed(v) {
-        allowed.push("tag");
-    }
-    if v.at_least(2, 67) {
-        allowed.push("volume_type");
-    }
-    for item in value.as_array().into_iter().flatten() {
-        check_type(key, item, &["object"])?;
-        let Some(o) = item.as_object() else { continue };
-        if let Some(s) = o.get("source_type") {
-            check_enum("source_type", s, &["volume", "image", "snapshot", "blank"])?;
-        }
-        if let Some(d) = o.get("destination_type") {
-            check_enum("destination_type", d, &["local", "volume"])?;
-        }
-        if let Some(b) = o.get("boot_index") {
-            check_type("boot_index", b, &["integer", "string", "null"])?;
-        }
-        if let Some(s) = o.get("volume_size") {
-            check_type("volume_size", s, &["integer", "string", "null"])?;
-        }
-        if let Some(d) = o.get("delete_on_termination") {
-            check_boolean("delete_on_termination", d)?;
-        }
-        if let Some(u) = o.get("uuid") {
-            check_type("uuid", u, &["string"])?;
-        }
-        if let Some(t) = o.get("tag").filter(|_| allowed.contains(&"tag")) {
-            check_tag("tag", t)?;
-        }
-        if let Some(t) = o
-            .get("volume_type")
-            .filter(|_| allowed.contains(&"volume_type"))
-        {
-            check_string_or_null("volume_type", t, 0, 255)?;
         }
         check_no_extra(Some(key), o, item, &allowed)?;
     }

@@ -7,9 +7,11 @@
 //! the next answers 404. List and detail requests never advance transitions.
 
 pub mod actions;
+pub mod block_devices;
 pub mod create;
 pub mod create_schema;
 pub mod list;
+pub mod scheduler_hints;
 pub mod state;
 pub mod subresources;
 pub mod update;
