@@ -86,13 +86,15 @@ async fn run(scenario: Scenario, settings: &Settings) -> Result<Outcome, String>
                 .map(|s| s.id.clone())
                 .ok_or("there is no server to show")?;
             let mut shown = 0u64;
+            let before = nova_bench::allocations_so_far();
             for _ in 0..settings.shows {
                 let server = servers.get(&id).await.map_err(|e| format!("get: {e}"))?;
                 if server.value.id == id {
                     shown += 1;
                 }
             }
-            Ok(Outcome::new(scenario, shown))
+            let allocations = nova_bench::allocations_so_far() - before;
+            Ok(Outcome::new(scenario, shown).allocations(allocations))
         }
         Scenario::List => {
             let count = servers
