@@ -388,7 +388,7 @@ impl Bench {
                 "--quick: the largest scaling size is {big} servers instead of 100,000."
             ));
         }
-        self.notes.push(format!("Compute microversion {microversion} (ours negotiates it with one version-document GET; the baseline is told it)."));
+        self.notes.push(format!("Compute microversion {microversion} (negotiated once by `bench-ours version`, then given to both sides: ours pins it with `Client::new` and sends no version request)."));
         self.notes.push("The mock is the mock-cloud release binary on 127.0.0.1 (2 worker threads); `mock CPU` is its user+sys time during the run, read from /proc, and its share is mock / (mock + client).".to_string());
         Ok(format!(
             "Against the mock-cloud release binary at {url}, on {} CPUs.",

@@ -113,12 +113,18 @@ impl Adapter {
         } else {
             join_text(&self.endpoint_text().await?, path)
         };
-        let mut all = self.default_headers.clone();
-        for (name, value) in headers {
-            if let Some(name) = name {
-                all.insert(name, value);
+        // the caller's headers win over the defaults; no copy when there are none
+        let all = if self.default_headers.is_empty() {
+            headers
+        } else {
+            let mut all = self.default_headers.clone();
+            for (name, value) in headers {
+                if let Some(name) = name {
+                    all.insert(name, value);
+                }
             }
-        }
+            all
+        };
         let mut request = Request::new(method, url).headers(all);
         if let Some(body) = body {
             request = request.body(body);
@@ -128,12 +134,12 @@ impl Adapter {
 }
 
 fn is_absolute(path: &str) -> bool {
-    let lower = path
-        .trim_start()
-        .get(..8)
-        .unwrap_or(path)
-        .to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
+    let path = path.trim_start().as_bytes();
+    let has_prefix = |prefix: &[u8]| {
+        path.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    has_prefix(b"http://") || has_prefix(b"https://")
 }
 
 /// `endpoint` + `/` + `path`, with exactly one slash between them.

@@ -253,6 +253,14 @@ impl ServiceCatalog {
         Url::parse(&endpoint.url).map_err(|e| Error::invalid_url(&endpoint.url, e))
     }
 
+    /// Every endpoint URL of every service, as the catalog gives it (not parsed).
+    pub fn endpoint_texts(&self) -> impl Iterator<Item = &str> + '_ {
+        self.services
+            .iter()
+            .flat_map(|s| s.endpoints.iter())
+            .map(|e| e.url.as_str())
+    }
+
     /// Every endpoint URL that parses, for deciding which origins may
     /// receive the token.
     pub fn endpoint_urls(&self) -> impl Iterator<Item = Url> + '_ {

@@ -17,11 +17,13 @@
 //! assert_eq!(Outcome::from_json_line(&line), Some(Outcome::new(Scenario::List, 10_000)));
 //! ```
 
+mod allocations;
 mod entry;
 mod measure;
 mod scenario;
 mod settings;
 
+pub use allocations::allocations_so_far;
 pub use entry::run_main;
 pub use measure::Measurement;
 pub use scenario::{Outcome, Scenario};

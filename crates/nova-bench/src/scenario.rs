@@ -86,6 +86,9 @@ pub struct Outcome {
     /// Free text, e.g. the microversion for [`Scenario::Version`].
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Heap allocations made by the measured part (the show loop), when counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocations: Option<u64>,
 }
 
 impl Outcome {
@@ -95,7 +98,14 @@ impl Outcome {
             scenario,
             items,
             note: String::new(),
+            allocations: None,
         }
+    }
+
+    /// Sets the allocation count.
+    pub fn allocations(mut self, allocations: u64) -> Self {
+        self.allocations = Some(allocations);
+        self
     }
 
     /// Sets the note.

@@ -25,7 +25,8 @@ pub enum Error {
 /// What a program reads from its environment besides the `OS_*` cloud variables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
-    /// `BENCH_MICROVERSION`: the compute microversion the baseline sends (ours negotiates).
+    /// `BENCH_MICROVERSION`: the compute microversion both sides send (ours pins it and skips
+    /// discovery; unset, ours negotiates).
     pub microversion: Option<String>,
     /// `BENCH_PAGE_SIZE` (default 1000): `limit` of each list page.
     pub page_size: u32,

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use keystone_auth::{Adapter, CloudConfig, RetryPolicy, Session};
 use nova_core::compute::ComputeClient;
-use nova_core::{Client, Requested, Transport};
+use nova_core::{Client, Registry, Requested, Transport, discover};
 
 use crate::cli::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::token_cache::TokenCache;
+use crate::version_cache::VersionCache;
 
 /// The requested compute version, parsed before any I/O.
 pub fn requested_version(text: &str) -> CliResult<Requested> {
@@ -84,17 +85,23 @@ pub fn compute_adapter(session: &Session, config: &CloudConfig) -> Adapter {
 
 /// Authenticates, finds the compute endpoint and negotiates the version.
 /// With a token cache, a failed authentication deletes the cache file.
+/// With a version cache, the version document comes from there when it was
+/// discovered at this endpoint (no request), else it is discovered and saved.
 pub async fn connect(
     session: Session,
     config: CloudConfig,
     requested: Requested,
     cache: Option<&TokenCache>,
+    versions: Option<&VersionCache>,
 ) -> CliResult<Cloud> {
     // Authentication happens on the first request; its failure comes back as a
     // transport error of kind `Auth` (exit 3), so nothing is sent up front.
     let adapter = Arc::new(compute_adapter(&session, &config));
     let transport: Arc<dyn Transport> = adapter.clone();
-    let compute = Client::negotiate(requested, transport).await?;
+    let compute = match versions {
+        None => Client::negotiate(requested, transport).await?,
+        Some(versions) => negotiate_cached(requested, transport, versions).await?,
+    };
     save_fresh_token(&session, cache).await;
     Ok(Cloud {
         session,
@@ -102,6 +109,30 @@ pub async fn connect(
         compute,
         compute_adapter: adapter,
     })
+}
+
+/// Negotiates against the cached version document of the transport's
+/// endpoint; when there is none, or it no longer yields a version, discovers
+/// (one GET) and saves what was found.
+async fn negotiate_cached(
+    requested: Requested,
+    transport: Arc<dyn Transport>,
+    versions: &VersionCache,
+) -> CliResult<Box<dyn ComputeClient>> {
+    let registry = Registry::global();
+    // the endpoint comes from the catalog: no request beyond authentication
+    let endpoint = transport.endpoint().await.map_err(nova_core::Error::from)?;
+    // a saved document that no longer yields a version is discovered again
+    if let Some(saved) = versions.load(&endpoint)
+        && let Ok(client) =
+            Client::from_discovered(requested, Arc::clone(&transport), registry, &saved)
+    {
+        return Ok(client);
+    }
+    let found = discover(transport.as_ref()).await?;
+    let client = Client::from_discovered(requested, transport, registry, &found)?;
+    versions.store(&found);
+    Ok(client)
 }
 
 /// Saves the session's token to the cache unless it came from there (a

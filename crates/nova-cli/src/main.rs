@@ -14,11 +14,13 @@ mod error;
 mod logging;
 mod output;
 mod password_crypto;
+mod private_file;
 mod progress;
 mod resolve;
 mod sanitize;
 mod timings;
 mod token_cache;
+mod version_cache;
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -117,14 +119,29 @@ async fn execute(
     let env: HashMap<String, String> = std::env::vars().collect();
     let config = config::resolve(&global, &env)?;
     let cache = token_cache::TokenCache::for_config(&config);
+    let versions = version_cache::VersionCache::for_config(&config);
     let session = connect::session(&config, &global, cache.as_ref())?;
     *session_slot = Some(session.clone());
     let result = async {
-        let cloud = connect::connect(session.clone(), config, requested, cache.as_ref()).await?;
+        let cloud = connect::connect(
+            session.clone(),
+            config,
+            requested,
+            cache.as_ref(),
+            versions.as_ref(),
+        )
+        .await?;
         let ctx = commands::Ctx { cloud, wait };
         commands::run(&ctx, command).await
     }
     .await;
+    // a version error (406, unsupported version) or an auth/config failure:
+    // the next run discovers again
+    if let (Some(versions), Err(e)) = (&versions, &result)
+        && e.kind == error::ErrorKind::Config
+    {
+        versions.remove();
+    }
     if let Some(cache) = &cache {
         match &result {
             // the cached token or the credentials were refused

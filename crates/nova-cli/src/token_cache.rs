@@ -6,21 +6,22 @@
 //! the key a hash of [`CloudConfig::auth_cache_key`]), mode 0600 in a 0700
 //! directory, written to a temporary file and renamed into place (so two
 //! runs writing at once leave one whole file). It holds the token and
-//! Keystone's token response, never a password or other secret. A file that
+//! Keystone's token response, never a password or other secret (file rules:
+//! [`private_file`]). A file that
 //! is unreadable, corrupt, not ours or readable by others is ignored with a
 //! warning; a token Keystone or Nova rejects is replaced (the session
 //! re-authenticates with the configured credentials) and a failed
 //! authentication deletes the file.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use keystone_auth::{AccessInfo, AuthPlugin, CloudConfig, RestoredAuth};
 use secrecy::ExposeSecret;
+
+use crate::private_file;
 
 /// Tokens expiring within this margin are not used from the cache.
 pub const MARGIN: Duration = Duration::from_secs(60);
@@ -75,38 +76,9 @@ impl TokenCache {
     }
 
     fn read(&self) -> Result<Option<AccessInfo>, String> {
-        // O_NOFOLLOW: a symlink planted at the cache path is not followed
-        let file = match OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&self.path)
-        {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("cannot open it ({})", e.kind())),
+        let Some(text) = private_file::read(&self.path, MAX_BYTES)? else {
+            return Ok(None);
         };
-        let meta = file
-            .metadata()
-            .map_err(|e| format!("cannot stat it ({})", e.kind()))?;
-        if !meta.is_file() {
-            return Err("it is not a regular file".into());
-        }
-        if meta.mode() & 0o077 != 0 {
-            return Err(format!(
-                "its mode is {:o}; it must be readable by its owner only (0600)",
-                meta.mode() & 0o777
-            ));
-        }
-        if meta.uid() != current_uid() {
-            return Err("it belongs to another user".into());
-        }
-        let mut text = String::new();
-        file.take(MAX_BYTES + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read it ({})", e.kind()))?;
-        if text.len() as u64 > MAX_BYTES {
-            return Err("it is too large".into());
-        }
         // the error names only where the text is wrong, never the token
         AccessInfo::from_auth_state(&text)
             .map(Some)
@@ -128,37 +100,7 @@ impl TokenCache {
     }
 
     fn write(&self, bytes: &[u8]) -> std::io::Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
-        let tmp = dir.join(format!(
-            ".{}.{}.{}.tmp",
-            self.path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("auth"),
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        let result = (|| {
-            let mut file: File = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&tmp)?;
-            // the umask cannot widen 0600, but make sure
-            file.set_permissions(fs::Permissions::from_mode(0o600))?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, &self.path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        private_file::write(&self.path, bytes)
     }
 
     /// Deletes the file (after a failed authentication).
@@ -175,15 +117,10 @@ impl TokenCache {
     }
 }
 
-/// Our effective uid: the owner of `/proc/self` (no `unsafe` needed).
-fn current_uid() -> u32 {
-    fs::metadata("/proc/self")
-        .map(|m| m.uid())
-        .unwrap_or(u32::MAX)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
     use super::*;
 
     fn config() -> CloudConfig {

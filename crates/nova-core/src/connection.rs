@@ -136,8 +136,10 @@ pub struct Connection {
     transport: Arc<dyn Transport>,
     version: MicroVersion,
     policy: MismatchPolicy,
-    /// `version_headers(version)`, built once rather than on every request.
+    /// `version_headers(version)` and `Accept`, built once rather than on every request.
     headers: HeaderMap,
+    /// The same plus `Content-Type: application/json`, for requests with a body.
+    body_headers: HeaderMap,
 }
 
 impl Connection {
@@ -147,7 +149,8 @@ impl Connection {
             transport,
             version,
             policy: MismatchPolicy::default(),
-            headers: version_headers(version),
+            headers: request_headers(version, false),
+            body_headers: request_headers(version, true),
         }
     }
 
@@ -163,7 +166,8 @@ impl Connection {
             transport: Arc::clone(&self.transport),
             version,
             policy: self.policy,
-            headers: version_headers(version),
+            headers: request_headers(version, false),
+            body_headers: request_headers(version, true),
         }
     }
 
@@ -261,15 +265,10 @@ impl Connection {
         body: Option<Bytes>,
     ) -> Result<ApiResponse<RawBody>> {
         let mut request = HttpRequest::new(method.clone(), path);
-        request.headers = self.headers.clone();
-        request
-            .headers
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if body.is_some() {
-            request
-                .headers
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        }
+        request.headers = match body {
+            Some(_) => self.body_headers.clone(),
+            None => self.headers.clone(),
+        };
         request.body = body;
 
         tracing::debug!(%method, path, microversion = %self.version, "compute request");
@@ -330,6 +329,17 @@ impl Connection {
             },
         }
     }
+}
+
+/// The headers of every request of a connection at `version`: the microversion headers,
+/// `Accept: application/json`, and with a body `Content-Type: application/json`.
+fn request_headers(version: MicroVersion, with_body: bool) -> HeaderMap {
+    let mut headers = version_headers(version);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if with_body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    headers
 }
 
 /// The two microversion headers for `version`; none for an `X.0` version.
@@ -395,9 +405,9 @@ fn encode<B: Serialize + ?Sized>(body: &B) -> Result<Bytes> {
 /// [`Error::Decode`] that says what it was.
 pub fn decode<T: DeserializeOwned>(raw: ApiResponse<RawBody>) -> Result<ApiResponse<T>> {
     let body = raw.value.0.clone();
-    let what = std::any::type_name::<T>().to_owned();
+    // built only on failure: no allocation on the success path
     let decode_error = |source: Box<dyn std::error::Error + Send + Sync>| Error::Decode {
-        what: what.clone(),
+        what: std::any::type_name::<T>().to_owned(),
         request_id: raw.request_id.clone(),
         snippet: body_snippet(&body),
         source,

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use http::header::ACCEPT;
 use http::{HeaderValue, Method, StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Fault, Result};
 use crate::fault::body_snippet;
@@ -18,7 +18,7 @@ use crate::microversion::{MicroVersion, VersionRange};
 use crate::transport::{HttpRequest, Transport};
 
 /// The `status` of a version document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum VersionStatus {
     /// `CURRENT` (keystone's `stable` is read as this, like keystoneauth does).
@@ -46,7 +46,7 @@ impl VersionStatus {
 }
 
 /// One API version entry of a version document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VersionDocument {
     /// `v2.1`, `v2.0`, ...
@@ -191,7 +191,10 @@ pub fn parse_version_document(body: &[u8]) -> Result<VersionDocument> {
 }
 
 /// What discovery found for one endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serializable, so a caller can keep it between processes (the `nova` CLI caches it next
+/// to its token); check [`is_consistent`](Self::is_consistent) after reading one back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ServerVersions {
     /// The catalog endpoint that was discovered.
@@ -208,6 +211,12 @@ impl ServerVersions {
     /// The major version of the document (`v2.1` -> 2).
     pub fn major(&self) -> Option<u16> {
         self.document.major()
+    }
+
+    /// Whether `range` is the one the document gives (what [`discover`] produces); a
+    /// deserialized value that is not was edited or corrupted.
+    pub fn is_consistent(&self) -> bool {
+        self.range == self.document.range()
     }
 }
 

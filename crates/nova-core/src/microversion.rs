@@ -286,7 +286,7 @@ impl<'de> serde::Deserialize<'de> for Requested {
 ///
 /// Used for what a server supports (from its version document), what a client
 /// implementation supports (from its registration) and their intersection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct VersionRange {
     /// The lowest supported microversion.
     pub min: MicroVersion,

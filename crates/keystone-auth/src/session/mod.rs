@@ -204,16 +204,18 @@ impl Session {
             .await
     }
 
+    /// Whether `url`'s origin may receive the token: the auth URL's, an endpoint
+    /// override's, or a catalog endpoint's. Compared field by field, without building
+    /// an `Origin` (which allocates) per request.
     fn is_trusted(&self, url: &Url, access: &AccessInfo) -> bool {
-        let origin = url.origin();
-        if !origin.is_tuple() {
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
             return false;
         }
         if self
             .inner
             .plugin
             .auth_url()
-            .is_some_and(|a| a.origin() == origin)
+            .is_some_and(|a| same_origin(a, url))
         {
             return true;
         }
@@ -222,11 +224,61 @@ impl Session {
             .trusted
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(&origin)
+            .iter()
+            .any(|origin| origin_is(origin, url))
         {
             return true;
         }
-        access.catalog.endpoint_urls().any(|u| u.origin() == origin)
+        access
+            .catalog
+            .endpoint_texts()
+            .any(|e| endpoint_has_origin(e, url))
+    }
+}
+
+/// Whether two URLs have the same tuple origin (scheme, host, port), like
+/// `a.origin() == b.origin()` for http(s) URLs.
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host().is_some()
+        && a.host() == b.host()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+fn same_host(a: &url::Host<&str>, b: &url::Host<String>) -> bool {
+    use url::Host;
+    match (a, b) {
+        (Host::Domain(a), Host::Domain(b)) => *a == b.as_str(),
+        (Host::Ipv4(a), Host::Ipv4(b)) => a == b,
+        (Host::Ipv6(a), Host::Ipv6(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Whether the catalog URL text `endpoint` has `url`'s origin: a text prefix check
+/// first (the usual case, no allocation), else a parse.
+fn endpoint_has_origin(endpoint: &str, url: &Url) -> bool {
+    let origin = &url[url::Position::BeforeScheme..url::Position::AfterPort];
+    let endpoint = endpoint.trim();
+    if let Some(rest) = endpoint.strip_prefix(origin)
+        && (rest.is_empty() || rest.starts_with('/'))
+        && url.username().is_empty()
+        && url.password().is_none()
+    {
+        return true;
+    }
+    Url::parse(endpoint).is_ok_and(|e| same_origin(&e, url))
+}
+
+/// Whether `url` has the tuple origin `origin`.
+fn origin_is(origin: &url::Origin, url: &Url) -> bool {
+    match origin {
+        url::Origin::Tuple(scheme, host, port) => {
+            url.scheme() == scheme
+                && url.host().is_some_and(|h| same_host(&h, host))
+                && url.port_or_known_default() == Some(*port)
+        }
+        url::Origin::Opaque(_) => false,
     }
 }
 

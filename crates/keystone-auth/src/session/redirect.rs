@@ -29,8 +29,8 @@ impl HttpCore {
     /// rest of the chain; a request with credentials in its body is not
     /// redirected to another origin at all.
     pub(crate) async fn send_following_redirects(&self, mut out: Outgoing) -> Result<Delivered> {
-        let first_url = out.url.clone();
-        let first_method = out.method.clone();
+        // kept for the too-many-redirects error, only once a redirect happens
+        let mut first: Option<(Method, url::Url)> = None;
         let mut hops = 0u32;
         loop {
             let token_sent = out.headers.contains_key(X_AUTH_TOKEN);
@@ -41,10 +41,12 @@ impl HttpCore {
                     token_sent,
                 });
             }
+            let (first_method, first_url) =
+                first.get_or_insert_with(|| (out.method.clone(), out.url.clone()));
             if hops >= self.max_redirects {
                 return Err(Error::TooManyRedirects {
-                    method: first_method,
-                    url: Box::new(first_url),
+                    method: first_method.clone(),
+                    url: Box::new(first_url.clone()),
                     limit: self.max_redirects,
                 });
             }

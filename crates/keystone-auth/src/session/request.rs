@@ -95,6 +95,11 @@ impl Request {
 
     /// Adds all these headers (replacing earlier values of the same names).
     pub fn headers(mut self, headers: HeaderMap) -> Self {
+        if self.headers.is_empty() {
+            // nothing to merge with: keep the caller's map
+            self.headers = headers;
+            return self;
+        }
         for (name, value) in headers {
             if let Some(name) = name {
                 self.headers.insert(name, value);

@@ -164,17 +164,12 @@ impl HttpCore {
             "REQ: {}",
             curl_line(&out.method, &out.url, &headers, out.body.as_deref())
         );
-        let mut builder = self
-            .client
-            .request(out.method.clone(), out.url.clone())
-            .headers(headers);
-        if let Some(body) = &out.body {
-            builder = builder.body(body.clone());
-        }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
-        let result = self.receive(out, builder).await;
+        // built directly: the header map moves in instead of being merged into another
+        let mut request = reqwest::Request::new(out.method.clone(), out.url.clone());
+        *request.headers_mut() = headers;
+        *request.body_mut() = out.body.clone().map(reqwest::Body::from);
+        *request.timeout_mut() = timeout;
+        let result = self.receive(out, request).await;
         if let Some(timings) = &self.timings {
             timings.record(RequestTiming {
                 method: out.method.clone(),
@@ -202,11 +197,12 @@ impl HttpCore {
         result
     }
 
-    async fn receive(&self, out: &Outgoing, builder: reqwest::RequestBuilder) -> Result<Response> {
+    async fn receive(&self, out: &Outgoing, request: reqwest::Request) -> Result<Response> {
         let map = |source: reqwest::Error| map_reqwest_error(source, &out.method, &out.url);
-        let mut response = builder.send().await.map_err(map)?;
+        let mut response = self.client.execute(request).await.map_err(map)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // the response's own map, moved out rather than copied
+        let headers = std::mem::take(response.headers_mut());
         // reqwest's Url is url::Url: clone it rather than parse it again.
         let url = response.url().clone();
         let too_large = || Error::BodyTooLarge {
@@ -220,13 +216,26 @@ impl HttpCore {
         {
             return Err(too_large());
         }
-        let mut body = BytesMut::new();
+        // A body that arrives in one chunk is kept as it is; only more chunks are copied
+        // together.
+        let mut first: Option<Bytes> = None;
+        let mut more = BytesMut::new();
+        let mut len = 0usize;
         while let Some(chunk) = response.chunk().await.map_err(map)? {
-            if body.len() + chunk.len() > self.max_body {
+            len += chunk.len();
+            if len > self.max_body {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            match first.take() {
+                None if more.is_empty() => first = Some(chunk),
+                Some(earlier) => {
+                    more.extend_from_slice(&earlier);
+                    more.extend_from_slice(&chunk);
+                }
+                None => more.extend_from_slice(&chunk),
+            }
         }
+        let body = first.unwrap_or_else(|| more.freeze());
         trace!(
             request_id = request_id(&headers).unwrap_or("-"),
             "body read"
@@ -234,7 +243,7 @@ impl HttpCore {
         Ok(Response {
             status,
             headers,
-            body: body.freeze(),
+            body,
             url,
             method: out.method.clone(),
         })

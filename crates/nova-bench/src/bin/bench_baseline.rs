@@ -238,13 +238,15 @@ async fn run_scenario(scenario: Scenario, settings: &Settings) -> Result<Outcome
                 .to_owned();
             let url = format!("{}/servers/{id}", compute.url);
             let mut shown = 0u64;
+            let before = nova_bench::allocations_so_far();
             for _ in 0..settings.shows {
                 let server: One = compute.get(&url).await?;
                 if server.server["id"] == id.as_str() {
                     shown += 1;
                 }
             }
-            Ok(Outcome::new(scenario, shown))
+            let allocations = nova_bench::allocations_so_far() - before;
+            Ok(Outcome::new(scenario, shown).allocations(allocations))
         }
         Scenario::List | Scenario::Stream => {
             Ok(Outcome::new(scenario, compute.list(settings).await?))

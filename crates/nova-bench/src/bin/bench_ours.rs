@@ -24,8 +24,12 @@ fn main() -> ExitCode {
     })
 }
 
-/// Authenticates and negotiates the latest microversion both sides support.
-async fn connect() -> Result<(Box<dyn ComputeClient>, Arc<dyn Transport>), String> {
+/// The compute client: pinned to `BENCH_MICROVERSION` without I/O when it is set (the way
+/// an application that already knows its cloud builds one), else negotiated (the latest
+/// microversion both sides support, one version-document GET).
+async fn connect(
+    settings: &Settings,
+) -> Result<(Box<dyn ComputeClient>, Arc<dyn Transport>), String> {
     let config = CloudConfig::from_env().map_err(|e| format!("cloud config: {e}"))?;
     let session = config
         .session_builder()
@@ -35,14 +39,18 @@ async fn connect() -> Result<(Box<dyn ComputeClient>, Arc<dyn Transport>), Strin
         .map_err(|e| format!("session: {e}"))?;
     let transport: Arc<dyn Transport> =
         Arc::new(Adapter::new(session, config.endpoint_filter("compute")));
-    let client = Client::negotiate(Requested::Latest, Arc::clone(&transport))
-        .await
-        .map_err(|e| format!("negotiation: {e}"))?;
+    let client = match &settings.microversion {
+        Some(version) => Client::new(version, Arc::clone(&transport))
+            .map_err(|e| format!("BENCH_MICROVERSION: {e}"))?,
+        None => Client::negotiate(Requested::Latest, Arc::clone(&transport))
+            .await
+            .map_err(|e| format!("negotiation: {e}"))?,
+    };
     Ok((client, transport))
 }
 
 async fn run(scenario: Scenario, settings: &Settings) -> Result<Outcome, String> {
-    let (compute, transport) = connect().await?;
+    let (compute, transport) = connect(settings).await?;
     let servers = compute.servers();
     match scenario {
         Scenario::Version => Ok(Outcome::new(scenario, 0).note(compute.microversion().to_string())),
@@ -78,13 +86,15 @@ async fn run(scenario: Scenario, settings: &Settings) -> Result<Outcome, String>
                 .map(|s| s.id.clone())
                 .ok_or("there is no server to show")?;
             let mut shown = 0u64;
+            let before = nova_bench::allocations_so_far();
             for _ in 0..settings.shows {
                 let server = servers.get(&id).await.map_err(|e| format!("get: {e}"))?;
                 if server.value.id == id {
                     shown += 1;
                 }
             }
-            Ok(Outcome::new(scenario, shown))
+            let allocations = nova_bench::allocations_so_far() - before;
+            Ok(Outcome::new(scenario, shown).allocations(allocations))
         }
         Scenario::List => {
             let count = servers
