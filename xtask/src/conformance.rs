@@ -17,6 +17,7 @@
 
 mod browser;
 mod cloud;
+mod coverage;
 mod probe;
 mod reverse;
 mod suite;
@@ -27,8 +28,8 @@ use std::time::Instant;
 
 use crate::process;
 
-const USAGE: &str =
-    "usage: cargo xtask conformance [--suite-only | --reverse-only | --serve [MINUTES]]";
+const USAGE: &str = "usage: cargo xtask conformance [--suite-only | --reverse-only | --serve [MINUTES]] \
+                     [--bless-readme]";
 
 /// Wall-clock time of each phase, printed at the end.
 #[derive(Default)]
@@ -62,7 +63,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         return serve(minutes);
     }
-    let (suite_wanted, reverse_wanted) = match args {
+    // `--bless-readme`: the README's route-coverage table is rewritten from this run.
+    let bless_readme = args.iter().any(|arg| arg == "--bless-readme");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|arg| *arg != "--bless-readme")
+        .cloned()
+        .collect();
+    let (suite_wanted, reverse_wanted) = match args.as_slice() {
         [] => (true, true),
         [flag] if flag == "--suite-only" => (true, false),
         [flag] if flag == "--reverse-only" => (false, true),
@@ -88,6 +96,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut summary = Vec::new();
     if suite_wanted {
         let outcome = real_cloud_suite(&venv, &conformance_dir, &run_dir, &mut timings);
+        match outcome.coverage {
+            Ok(coverage) => {
+                summary.push(format!("ok    {}", coverage.summary()));
+                if let Err(message) = write_coverage(&coverage, &root, &work, bless_readme) {
+                    summary.push(format!("FAIL  route coverage: {message}"));
+                    failures.push("route coverage");
+                }
+            }
+            Err(message) => {
+                summary.push(format!("FAIL  route coverage: {message}"));
+                failures.push("route coverage");
+            }
+        }
         match outcome.suite {
             Ok(line) => summary.push(line),
             Err(message) => {
@@ -181,6 +202,7 @@ fn serve(minutes: u64) -> Result<(), String> {
 struct RealCloudOutcome {
     suite: Result<String, String>,
     browser: Result<String, String>,
+    coverage: Result<coverage::RouteCoverage, String>,
 }
 
 /// Starts the real cloud, runs the suite and the dashboard's browser test against it, stops
@@ -198,6 +220,7 @@ fn real_cloud_suite(
             return RealCloudOutcome {
                 suite: Err(message),
                 browser: Err("the real cloud did not start".to_owned()),
+                coverage: Err("the real cloud did not start".to_owned()),
             };
         }
     };
@@ -212,11 +235,14 @@ fn real_cloud_suite(
             return RealCloudOutcome {
                 suite: Err(message),
                 browser: Err("the clouds.yaml for the real cloud could not be written".to_owned()),
+                coverage: Err("the suite did not run".to_owned()),
             };
         }
     };
     let (result, outcome) = suite::run(&cloud.suite_env(&clouds_yaml));
     timings.record("integration suite against the real cloud", step);
+    // The suite's requests only: read before the browser test adds its own.
+    let coverage = route_coverage(&cloud, conformance_dir);
 
     let step = Instant::now();
     let browser = browser::run(&cloud.clouds_yaml(), run_dir);
@@ -242,7 +268,63 @@ fn real_cloud_suite(
             outcome.summary()
         )
     });
-    RealCloudOutcome { suite, browser }
+    RealCloudOutcome {
+        suite,
+        browser,
+        coverage,
+    }
+}
+
+/// The route coverage of the requests the real cloud's Nova has answered so far.
+fn route_coverage(
+    cloud: &cloud::RealCloud,
+    conformance_dir: &Path,
+) -> Result<coverage::RouteCoverage, String> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))
+    };
+    Ok(coverage::RouteCoverage::compute(
+        &read(&cloud.routes_file())?,
+        &read(&cloud.request_log())?,
+        &read(&conformance_dir.join("route-exclusions.tsv"))?,
+    ))
+}
+
+/// Prints the coverage (not-exercised routes grouped by reason), writes its table to
+/// `target/conformance/route-coverage.md` and, with `bless_readme`, into README.md.
+fn write_coverage(
+    coverage: &coverage::RouteCoverage,
+    root: &Path,
+    work: &Path,
+    bless_readme: bool,
+) -> Result<(), String> {
+    println!("conformance: {}", coverage.summary());
+    for (why, routes) in coverage.not_exercised_by_reason() {
+        println!("  not exercised {} ({why}):", routes.len());
+        for route in routes {
+            println!("    {route}");
+        }
+    }
+    for stale in &coverage.stale_exclusions {
+        println!("  note: conformance/route-exclusions.tsv: {stale}");
+    }
+    let table = coverage.markdown();
+    let path = work.join("route-coverage.md");
+    std::fs::write(&path, &table)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    println!("route coverage table: {}", path.display());
+    if bless_readme {
+        let readme_path = root.join("README.md");
+        let readme = std::fs::read_to_string(&readme_path)
+            .map_err(|error| format!("cannot read {}: {error}", readme_path.display()))?;
+        let updated = coverage::replace_readme_table(&readme, &table)
+            .ok_or_else(|| format!("README.md has no `{}` marker", coverage::README_BEGIN))?;
+        std::fs::write(&readme_path, updated)
+            .map_err(|error| format!("cannot write {}: {error}", readme_path.display()))?;
+        println!("README.md: route coverage table rewritten");
+    }
+    Ok(())
 }
 
 /// A new `run-<seconds>-<pid>` directory; older runs are removed first.
