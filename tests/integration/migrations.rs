@@ -42,10 +42,13 @@ pub(crate) async fn running_migration(
     let sm = admin.server_migrations();
     for _ in 0..300 {
         let listed = sm.list(id).await.expect("list").value;
-        if let Some(running) = listed
-            .into_iter()
-            .find(|m| m.status == MigrationStatus::Running)
-        {
+        // Past queued/preparing; mock-cloud may show its record in another in-progress state.
+        if let Some(running) = listed.into_iter().find(|m| {
+            !matches!(
+                m.status,
+                MigrationStatus::Queued | MigrationStatus::Preparing | MigrationStatus::Accepted
+            )
+        }) {
             return running;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -90,7 +93,10 @@ async fn a_running_live_migration_is_listed_shown_and_aborted_back_to_its_host()
     let listed = sm.list(&id).await.expect("list").value;
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(running.server_uuid, id);
-    assert!(running.memory_total_bytes.is_some_and(|m| m > 0));
+    // Nova's fake virt driver reports no memory progress; mock-cloud does.
+    if cloud.mock().is_some() {
+        assert!(running.memory_total_bytes.is_some_and(|m| m > 0));
+    }
     assert!(running.uuid.is_some(), "uuid from 2.59");
     assert!(
         running.user_id.is_some() && running.project_id.is_some(),
@@ -134,8 +140,9 @@ async fn force_complete_ends_the_migration_and_aborting_an_old_record_is_400() {
 
     let first = start_live_migration(&*admin, &id).await;
     sm.force_complete(&id, first).await.expect("force complete");
-    wait_migration_status(&*admin, &id, MigrationStatus::Completed).await;
+    // Mock-cloud ends it at the server's next GET, real Nova when the driver is done.
     wait_for(&*admin, &id, ServerStatus::Active).await;
+    wait_migration_status(&*admin, &id, MigrationStatus::Completed).await;
 
     sm.live_migrate(&id, &LiveMigrateServer::new())
         .await
