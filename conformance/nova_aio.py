@@ -1,4 +1,4 @@
-"""Nova in one Python process: API, conductor, scheduler and compute.
+"""Nova in one Python process: API, conductor, scheduler and two computes.
 
 Usage: python nova_aio.py --config-dir DIR --port PORT --ready-file FILE
 
@@ -11,8 +11,8 @@ installed package) with its network shared, so ``networks: auto`` and
 keystonemiddleware) served by a threading WSGI server on 127.0.0.1.
 
 Start-up order: config, databases (API, cell0, cell1), conductor, scheduler,
-host mapping, compute (which registers its resource provider in Placement),
-then the API. The ready file is written only once the API listens, so a
+host mappings, two computes (``conformance`` and ``conformance-2``, each
+registering its resource provider in Placement), then the API. The ready file is written only once the API listens, so a
 ready file means a boot can succeed.
 """
 
@@ -30,6 +30,7 @@ monkey_patch.patch(backend="threading")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import parent_watch  # noqa: E402
+import request_log  # noqa: E402
 import sqlite_immediate  # noqa: E402
 
 sqlite_immediate.install()
@@ -41,6 +42,11 @@ import fixtures  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 
 CONF = cfg.CONF
+
+# Two compute hosts, so that cold and live migrations have somewhere to go.
+# The first is nova.conf's `host`; every compute runs the configured fake
+# driver with its host name as its one node.
+COMPUTE_HOSTS = ("conformance", "conformance-2")
 
 
 def log(message):
@@ -105,17 +111,28 @@ def start_services():
         services.append(svc)
     ctxt = context.get_admin_context()
     cell1 = [c for c in objects.CellMappingList.get_all(ctxt) if c.name == "cell1"][0]
-    objects.HostMapping(context=ctxt, host=CONF.host, cell_mapping=cell1).create()
-    compute = service.Service.create(
-        binary="nova-compute",
-        topic=compute_rpcapi.RPC_TOPIC,
-        topic_alt=compute_rpcapi.RPC_TOPIC_ALT,
-    )
-    compute.start()
-    services.append(compute)
+    for host in COMPUTE_HOSTS:
+        objects.HostMapping(context=ctxt, host=host, cell_mapping=cell1).create()
+        # As Nova's functional tests start a second compute (test.start_service):
+        # CONF.host names the host while its service is created and started.
+        CONF.set_override("host", host)
+        try:
+            compute = service.Service.create(
+                binary="nova-compute",
+                host=host,
+                topic=compute_rpcapi.RPC_TOPIC,
+                topic_alt=compute_rpcapi.RPC_TOPIC_ALT,
+            )
+            compute.start()
+        finally:
+            CONF.clear_override("host")
+        services.append(compute)
     # What `nova-manage cell_v2 discover_hosts` does: mark the node mapped.
     objects.host_mapping.discover_hosts(ctxt)
-    log("conductor, scheduler and compute started in %.1fs" % (time.monotonic() - started))
+    log(
+        "conductor, scheduler and %d computes started in %.1fs"
+        % (len(COMPUTE_HOSTS), time.monotonic() - started)
+    )
     return services
 
 
@@ -135,6 +152,8 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--ready-file", required=True)
     parser.add_argument("--cell0-connection", required=True)
+    parser.add_argument("--routes-file", required=True)
+    parser.add_argument("--request-log", required=True)
     args = parser.parse_args()
 
     parent_watch.start()
@@ -151,7 +170,11 @@ def main():
     network = setup_network()
     services = start_services()
 
-    application = wsgi_app.init_application("osapi_compute", "nova-api-os-compute")
+    request_log.write_routes(args.routes_file)
+    application = request_log.RequestLog(
+        wsgi_app.init_application("osapi_compute", "nova-api-os-compute"),
+        args.request_log,
+    )
     server = ThreadingWSGIServer(("127.0.0.1", args.port), QuietHandler)
     server.set_app(application)
     url = "http://127.0.0.1:%d" % server.server_address[1]

@@ -1,52 +1,93 @@
 //! How failures look: a boot that ends in ERROR, a field the negotiated version does not
 //! have, a request Nova refuses.
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use integration_tests::{TestCloud, created_id, wait_options};
 use nova_core::{Error, MicroVersion};
-use nova_v2::{CreateServer, ServerStatus, ServerWaitExt};
+use nova_v2::{CreateFlavor, CreateServer, ServerStatus, ServerWaitExt};
 
-/// Needs mock powers: only the mock can be told to make a boot fail.
+/// Runs everywhere. Against mock-cloud the boot is told to fail; against a real cloud it fails
+/// as Nova makes it fail: an admin's flavor asks for more disk than any compute host has, so
+/// the scheduler finds no valid host (disk is not a quota, so the request is accepted first).
 #[tokio::test]
 async fn a_boot_that_ends_in_error_returns_the_fault() {
     let cloud = TestCloud::start().await;
-    if cloud
-        .require_mock("pushes a server into ERROR with a chosen fault")
-        .is_none()
-    {
-        return;
-    }
     let created = cloud.resources(1).await;
     let client = cloud.compute("latest").await;
-    let flavor = cloud.flavor().await;
-    let mut request = CreateServer::new(created.name("doomed"), flavor.id.clone())
-        .image(cloud.image_id().await)
-        .metadata("mock:boot-fault", "No valid host was found.");
+    let mut oversized = None;
+    let mut request = match cloud.mock() {
+        Some(_) => CreateServer::new(created.name("doomed"), cloud.flavor().await.id)
+            .metadata("mock:boot-fault", "No valid host was found."),
+        None => {
+            let Some(admin) = cloud.admin_compute("2.1").await else {
+                return;
+            };
+            let flavor = admin
+                .flavor_admin()
+                .create(&CreateFlavor::new(
+                    created.name("oversized"),
+                    64,
+                    1,
+                    OVERSIZED_DISK_GB,
+                ))
+                .await
+                .expect("admin creates an oversized flavor")
+                .value;
+            let id = flavor.id.clone();
+            oversized = Some((admin, flavor.id));
+            CreateServer::new(created.name("doomed"), id)
+        }
+    }
+    .image(cloud.image_id().await);
     if let Some(networks) = cloud.networks(client.microversion()) {
         request = request.networks(networks);
     }
-    let servers = client.servers();
-    let id = created_id(servers.create(&request).await.expect("202").value);
-    created.server(&id);
-    let error = servers
-        .wait_for_status(&id, ServerStatus::Active, &wait_options())
-        .await
-        .expect_err("the boot fails");
-    match error {
-        Error::ServerFault {
-            id: failed,
-            status,
-            message,
-        } => {
-            assert_eq!(failed, id);
-            assert_eq!(status, "ERROR");
-            assert_eq!(message, "No valid host was found.");
+    let outcome = AssertUnwindSafe(async {
+        let servers = client.servers();
+        let id = created_id(servers.create(&request).await.expect("202").value);
+        created.server(&id);
+        let error = servers
+            .wait_for_status(&id, ServerStatus::Active, &wait_options())
+            .await
+            .expect_err("the boot fails");
+        match error {
+            Error::ServerFault {
+                id: failed,
+                status,
+                message,
+            } => {
+                assert_eq!(failed, id);
+                assert_eq!(status, "ERROR");
+                // Nova's NoValidHost with an empty reason: "No valid host was found. ".
+                assert_eq!(message.trim_end(), "No valid host was found.");
+            }
+            other => panic!("expected ServerFault, got {other:?}"),
         }
-        other => panic!("expected ServerFault, got {other:?}"),
+        let server = servers.get(&id).await.expect("show").value;
+        assert_eq!(server.status, ServerStatus::Error);
+        assert_eq!(
+            server.fault_message().map(str::trim_end),
+            Some("No valid host was found.")
+        );
+    })
+    .catch_unwind()
+    .await;
+    if let Some((admin, flavor)) = oversized {
+        admin
+            .flavor_admin()
+            .delete(&flavor)
+            .await
+            .expect("admin deletes the oversized flavor");
     }
-    let server = servers.get(&id).await.expect("show").value;
-    assert_eq!(server.status, ServerStatus::Error);
-    assert_eq!(server.fault_message(), Some("No valid host was found."));
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
+
+/// More disk (GB) than any compute host of a test cloud offers (Nova's fake driver: 600,000).
+const OVERSIZED_DISK_GB: u64 = 100_000_000;
 
 /// Runs everywhere: the counting transport proves nothing left the client; against the mock
 /// its counters prove nothing arrived either.

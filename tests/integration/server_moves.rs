@@ -184,6 +184,7 @@ async fn live_migration_is_migrating_with_a_running_record_then_active_on_the_ne
         )
         .await
         .expect("live migration accepted");
+    crate::migrations::running_migration(&*admin, &id).await;
     let running = migrations_of(&*admin, &id).await;
     assert_eq!(running.len(), 1);
     assert_eq!(running[0].status, MigrationStatus::Running);

@@ -24,6 +24,7 @@
 mod browser;
 mod cli_diff;
 mod cloud;
+mod coverage;
 mod probe;
 mod reverse;
 mod suite;
@@ -34,7 +35,8 @@ use std::time::Instant;
 
 use crate::process;
 
-const USAGE: &str = "usage: cargo xtask conformance [--quick | --full] [--suite-only | --reverse-only | --cli-only | --serve [MINUTES]]";
+const USAGE: &str = "usage: cargo xtask conformance [--quick | --full] \
+                     [--suite-only | --reverse-only | --cli-only | --serve [MINUTES]] [--bless-readme]";
 
 /// Wall-clock time of each phase, printed at the end.
 #[derive(Default)]
@@ -68,7 +70,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         return serve(minutes);
     }
-    let (selection, args) = cli_selection(args);
+    // `--bless-readme`: the README's route-coverage table is rewritten from this run.
+    let bless_readme = args.iter().any(|arg| arg == "--bless-readme");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|arg| *arg != "--bless-readme")
+        .cloned()
+        .collect();
+    let (selection, args) = cli_selection(&args);
     if args.first().map(String::as_str) == Some("--cli-only") {
         if args.len() != 1 {
             return Err(USAGE.to_string());
@@ -101,6 +110,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut summary = Vec::new();
     if suite_wanted {
         let outcome = real_cloud_suite(&venv, &conformance_dir, &run_dir, selection, &mut timings);
+        match outcome.coverage {
+            Ok(coverage) => {
+                summary.push(format!("ok    {}", coverage.summary()));
+                if let Err(message) = write_coverage(&coverage, &root, &work, bless_readme) {
+                    summary.push(format!("FAIL  route coverage: {message}"));
+                    failures.push("route coverage");
+                }
+            }
+            Err(message) => {
+                summary.push(format!("FAIL  route coverage: {message}"));
+                failures.push("route coverage");
+            }
+        }
         match outcome.suite {
             Ok(line) => summary.push(line),
             Err(message) => {
@@ -238,6 +260,7 @@ struct RealCloudOutcome {
     suite: Result<String, String>,
     cli_diff: Result<String, String>,
     browser: Result<String, String>,
+    coverage: Result<coverage::RouteCoverage, String>,
 }
 
 /// Starts the real cloud, runs the suite and the dashboard's browser test against it, stops
@@ -257,6 +280,7 @@ fn real_cloud_suite(
                 suite: Err(message),
                 cli_diff: Err("the real cloud did not start".to_owned()),
                 browser: Err("the real cloud did not start".to_owned()),
+                coverage: Err("the real cloud did not start".to_owned()),
             };
         }
     };
@@ -272,11 +296,14 @@ fn real_cloud_suite(
                 suite: Err(message),
                 cli_diff: Err("the clouds.yaml for the real cloud could not be written".to_owned()),
                 browser: Err("the clouds.yaml for the real cloud could not be written".to_owned()),
+                coverage: Err("the suite did not run".to_owned()),
             };
         }
     };
     let (result, outcome) = suite::run(&cloud.suite_env(&clouds_yaml));
     timings.record("integration suite against the real cloud", step);
+    // The suite's requests only: read before the browser test adds its own.
+    let coverage = route_coverage(&cloud, conformance_dir);
 
     let step = Instant::now();
     let browser = browser::run(&cloud.clouds_yaml(), run_dir);
@@ -311,7 +338,60 @@ fn real_cloud_suite(
         suite,
         cli_diff,
         browser,
+        coverage,
     }
+}
+
+/// The route coverage of the requests the real cloud's Nova has answered so far.
+fn route_coverage(
+    cloud: &cloud::RealCloud,
+    conformance_dir: &Path,
+) -> Result<coverage::RouteCoverage, String> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read {}: {error}", path.display()))
+    };
+    Ok(coverage::RouteCoverage::compute(
+        &read(&cloud.routes_file())?,
+        &read(&cloud.request_log())?,
+        &read(&conformance_dir.join("route-exclusions.tsv"))?,
+    ))
+}
+
+/// Prints the coverage (not-exercised routes grouped by reason), writes its table to
+/// `target/conformance/route-coverage.md` and, with `bless_readme`, into README.md.
+fn write_coverage(
+    coverage: &coverage::RouteCoverage,
+    root: &Path,
+    work: &Path,
+    bless_readme: bool,
+) -> Result<(), String> {
+    println!("conformance: {}", coverage.summary());
+    for (why, routes) in coverage.not_exercised_by_reason() {
+        println!("  not exercised {} ({why}):", routes.len());
+        for route in routes {
+            println!("    {route}");
+        }
+    }
+    for stale in &coverage.stale_exclusions {
+        println!("  note: conformance/route-exclusions.tsv: {stale}");
+    }
+    let table = coverage.markdown();
+    let path = work.join("route-coverage.md");
+    std::fs::write(&path, &table)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    println!("route coverage table: {}", path.display());
+    if bless_readme {
+        let readme_path = root.join("README.md");
+        let readme = std::fs::read_to_string(&readme_path)
+            .map_err(|error| format!("cannot read {}: {error}", readme_path.display()))?;
+        let updated = coverage::replace_readme_table(&readme, &table)
+            .ok_or_else(|| format!("README.md has no `{}` marker", coverage::README_BEGIN))?;
+        std::fs::write(&readme_path, updated)
+            .map_err(|error| format!("cannot write {}: {error}", readme_path.display()))?;
+        println!("README.md: route coverage table rewritten");
+    }
+    Ok(())
 }
 
 /// A new `run-<seconds>-<pid>` directory; older runs are removed first.

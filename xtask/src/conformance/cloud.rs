@@ -136,6 +136,16 @@ impl RealCloud {
         format!("http://127.0.0.1:{}/v3", self.ports.keystone)
     }
 
+    /// `routes.tsv`: every route of the installed Nova (`conformance/request_log.py`).
+    pub fn routes_file(&self) -> PathBuf {
+        self.path("nova/routes.tsv")
+    }
+
+    /// `requests.tsv`: one line per request Nova's API answered (`conformance/request_log.py`).
+    pub fn request_log(&self) -> PathBuf {
+        self.path("nova/requests.tsv")
+    }
+
     fn compute_url(&self) -> String {
         format!("http://127.0.0.1:{}/v2.1", self.ports.nova)
     }
@@ -381,6 +391,10 @@ impl RealCloud {
                 "sqlite:///{}",
                 self.path("nova/nova_cell0.sqlite").display()
             ))
+            .arg("--routes-file")
+            .arg(self.routes_file())
+            .arg("--request-log")
+            .arg(self.request_log())
             .env("OS_NOVA_DISABLE_EVENTLET_PATCHING", "1")
             .current_dir(&self.run_dir);
         let mut nova = ServiceProcess::start("nova", command, &self.path("nova.log"))?;
