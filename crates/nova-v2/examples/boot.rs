@@ -16,9 +16,7 @@ use std::time::Duration;
 
 use keystone_auth::{Adapter, CloudConfig};
 use nova_core::{Client, Requested};
-use nova_v2::{
-    CreateServer, CreateServerResult, Networks, ServerStatus, ServerWaitExt, WaitOptions,
-};
+use nova_v2::{CreateServer, Networks, ServerStatus, ServerWaitExt, WaitOptions};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,9 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .image(image)
         .networks(Networks::Auto);
     let created = client.servers().create(&request).await?;
-    let CreateServerResult::Server(server) = created.value else {
-        return Err("the cloud answered with a reservation id".into());
-    };
+    let server = &created.value;
     println!(
         "created {} (request {})",
         server.id,

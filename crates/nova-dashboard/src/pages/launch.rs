@@ -7,9 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 use maud::{Markup, html};
-use nova_v2::{
-    CreateKeypair, CreateServerResult, Flavor, Keypair, Limits, ServerGroup, ServerGroupQuery,
-};
+use nova_v2::{CreateKeypair, Flavor, Keypair, Limits, ServerGroup, ServerGroupQuery};
 
 use super::layout::{csrf_field, error_box, notice, page};
 use super::view;
@@ -359,21 +357,12 @@ pub async fn submit(State(state): State<SharedState>, headers: HeaderMap, body: 
     match cloud.compute.servers().create(&request).await {
         Ok(created) => {
             let rid = created.request_id.clone().unwrap_or_else(|| "-".into());
-            match created.value {
-                CreateServerResult::Server(server) => {
-                    tracing::info!(id = %server.id, request_id = %rid, "server created");
-                    state
-                        .sessions
-                        .set_flash(&authed.id, format!("Launch requested (request {rid})."));
-                    redirect(&view::server_path(&server.id, ""))
-                }
-                _ => {
-                    state
-                        .sessions
-                        .set_flash(&authed.id, format!("Launch requested (request {rid})."));
-                    redirect("/instances")
-                }
-            }
+            let server = created.value;
+            tracing::info!(id = %server.id, request_id = %rid, "server created");
+            state
+                .sessions
+                .set_flash(&authed.id, format!("Launch requested (request {rid})."));
+            redirect(&view::server_path(&server.id, ""))
         }
         Err(error) if error.status() == Some(StatusCode::UNAUTHORIZED) => {
             failure(&state, &authed, error.into())
