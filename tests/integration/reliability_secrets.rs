@@ -67,7 +67,13 @@ async fn no_secret_appears_in_trace_logs_debug_output_or_errors() {
     let session = rig.session();
     evidence.tokens_of(&session, "the password token").await;
     let compute = rig.compute_over(session.clone());
-    evidence.show(&compute.flavors().list_detail().await.expect("flavors"));
+    evidence.show(
+        &compute
+            .flavors()
+            .list_detail(&Default::default())
+            .await
+            .expect("flavors"),
+    );
     let keypair = compute
         .keypairs()
         .create(&CreateKeypair::new("leak-test-key"))

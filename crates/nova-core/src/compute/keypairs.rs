@@ -1,6 +1,7 @@
 //! The keypair API.
 
 use async_trait::async_trait;
+use futures::stream::BoxStream;
 
 use crate::types::{CreateKeypair, Keypair, KeypairQuery, Page};
 use crate::{ApiResponse, Result};
@@ -16,16 +17,17 @@ pub trait KeypairApi: Send + Sync + std::fmt::Debug {
     async fn create(&self, request: &CreateKeypair) -> Result<ApiResponse<Keypair>> {
         crate::compute::not_supported("keypairs.create")
     }
-    /// `GET /os-keypairs`: the caller's keypairs (from 2.35 the first page, at most Nova's
-    /// `max_limit`).
-    async fn list(&self) -> Result<ApiResponse<Vec<Keypair>>> {
-        crate::compute::not_supported("keypairs.list")
-    }
     /// `GET /os-keypairs?user_id=&limit=&marker=`: one page, with the `keypairs_links` next
     /// link when the page is full (`user_id` 2.10+, `limit` and `marker` 2.35+; refused
-    /// before sending below those).
-    async fn list_with(&self, query: &KeypairQuery) -> Result<ApiResponse<Page<Keypair>>> {
-        crate::compute::not_supported("keypairs.list_with")
+    /// before sending below those). `&KeypairQuery::default()` is the caller's first page
+    /// (from 2.35 at most Nova's `max_limit`).
+    async fn list(&self, query: &KeypairQuery) -> Result<ApiResponse<Page<Keypair>>> {
+        crate::compute::not_supported("keypairs.list")
+    }
+    /// Every keypair matching `query`, following `keypairs_links` across pages (2.35+;
+    /// one page below).
+    fn list_all(&self, query: KeypairQuery) -> BoxStream<'static, Result<Keypair>> {
+        crate::compute::not_supported_stream("keypairs.list_all")
     }
     /// `GET /os-keypairs/{name}`.
     async fn get(&self, name: &str) -> Result<ApiResponse<Keypair>> {

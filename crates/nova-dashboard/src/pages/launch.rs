@@ -40,22 +40,23 @@ async fn choices(cloud: &CloudConnection) -> Result<Choices, DashboardError> {
         compute.limits(),
     );
     let group_query = ServerGroupQuery::default();
+    let (flavor_query, keypair_query) = (Default::default(), Default::default());
     let (flavors, images, keypairs, zones, groups, networks, limits) = futures::join!(
-        flavor_api.list_detail(),
+        flavor_api.list_detail(&flavor_query),
         cloud.images(),
-        keypair_api.list(),
+        keypair_api.list(&keypair_query),
         zone_api.list(),
         group_api.list(&group_query),
         cloud.networks(),
         limits_api.get(),
     );
-    let mut flavors = flavors?.value;
+    let mut flavors = flavors?.value.items;
     flavors
         .sort_by(|a, b| (a.vcpus, a.ram, a.disk, &a.name).cmp(&(b.vcpus, b.ram, b.disk, &b.name)));
     Ok(Choices {
         flavors,
         images: images?,
-        keypairs: keypairs.map(|k| k.value).unwrap_or_default(),
+        keypairs: keypairs.map(|k| k.value.items).unwrap_or_default(),
         zones: zones
             .map(|z| {
                 z.value
