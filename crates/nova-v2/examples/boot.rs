@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use keystone_auth::{Adapter, CloudConfig};
+use keystone_auth::CloudConfig;
 use nova_core::{Client, Requested};
 use nova_v2::{CreateServer, Networks, ServerStatus, ServerWaitExt, WaitOptions};
 
@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let cloud = CloudConfig::from_env()?;
     let session = cloud.session_builder()?.app_name("nova-v2-boot").build()?;
-    let compute = Adapter::new(session, cloud.endpoint_filter("compute"));
+    let compute = cloud.adapter_with(&session, "compute");
     let client = Client::negotiate(Requested::Latest, Arc::new(compute)).await?;
     println!("compute API {}", client.microversion());
 
