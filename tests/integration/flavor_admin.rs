@@ -106,7 +106,13 @@ async fn admin_manages_a_private_flavor_end_to_end() {
             .value;
         assert!(after.is_empty());
         // Private flavors stay out of default lists; the demo project cannot see this one.
-        let listed = admin.flavors().list().await.expect("list").value;
+        let listed = admin
+            .flavors()
+            .list(&Default::default())
+            .await
+            .expect("list")
+            .value
+            .items;
         assert!(
             listed.iter().all(|f| f.id != id),
             "private flavors are not listed"

@@ -15,8 +15,18 @@ async fn flavor_list_details_show_and_find_agree() {
     let cloud = TestCloud::start().await;
     let client = cloud.compute("latest").await;
     let flavors = client.flavors();
-    let summaries = flavors.list().await.expect("flavor list").value;
-    let details = flavors.list_detail().await.expect("flavor details").value;
+    let summaries = flavors
+        .list(&Default::default())
+        .await
+        .expect("flavor list")
+        .value
+        .items;
+    let details = flavors
+        .list_detail(&Default::default())
+        .await
+        .expect("flavor details")
+        .value
+        .items;
     assert!(!summaries.is_empty(), "{} lists flavors", cloud.name());
     let mut summary_ids: Vec<&str> = summaries.iter().map(|f| f.id.as_str()).collect();
     let mut detail_ids: Vec<&str> = details.iter().map(|f| f.id.as_str()).collect();
@@ -113,7 +123,13 @@ async fn flavor_description_appears_at_2_55() {
         "every flavor has a description (maybe null) from 2.55: {after:?}"
     );
     let client = cloud.compute("2.55").await;
-    let typed = client.flavors().list_detail().await.expect("typed").value;
+    let typed = client
+        .flavors()
+        .list_detail(&Default::default())
+        .await
+        .expect("typed")
+        .value
+        .items;
     assert_eq!(typed.len(), after.len());
 }
 
@@ -133,12 +149,17 @@ async fn flavor_queries_filter_sort_and_page_like_nova() {
     let cloud = TestCloud::start().await;
     let client = cloud.compute("2.1").await;
     let flavors = client.flavors();
-    let all = flavors.list_detail().await.expect("all").value;
+    let all = flavors
+        .list_detail(&Default::default())
+        .await
+        .expect("all")
+        .value
+        .items;
     let chosen = cloud.flavor().await;
 
     // minRam / minDisk keep the flavors at least that big.
     let big = flavors
-        .list_detail_with(&FlavorQuery::new().min_ram(chosen.ram).min_disk(chosen.disk))
+        .list_detail(&FlavorQuery::new().min_ram(chosen.ram).min_disk(chosen.disk))
         .await
         .expect("filtered")
         .value;
@@ -158,7 +179,7 @@ async fn flavor_queries_filter_sort_and_page_like_nova() {
 
     // sort_key / sort_dir.
     let by_ram = flavors
-        .list_detail_with(
+        .list_detail(
             &FlavorQuery::new()
                 .sort_key("memory_mb")
                 .sort_dir(SortDir::Desc),
@@ -182,7 +203,7 @@ async fn flavor_queries_filter_sort_and_page_like_nova() {
         if let Some(m) = &marker {
             query = query.marker(m.clone());
         }
-        let page = flavors.list_with(&query).await.expect("page").value;
+        let page = flavors.list(&query).await.expect("page").value;
         assert!(page.items.len() <= 1);
         let Some(last) = page.items.last() else {
             break;
@@ -192,10 +213,11 @@ async fn flavor_queries_filter_sort_and_page_like_nova() {
         marker = Some(last.id.clone());
     }
     let unpaged: Vec<String> = flavors
-        .list()
+        .list(&Default::default())
         .await
         .expect("list")
         .value
+        .items
         .into_iter()
         .map(|f| f.id)
         .collect();
@@ -209,7 +231,7 @@ async fn bad_flavor_query_values_get_novas_400s() {
     let missing = format!("{}-no-flavor", integration_tests::run_prefix());
     let error = client
         .flavors()
-        .list_with(&FlavorQuery::new().marker(missing.clone()))
+        .list(&FlavorQuery::new().marker(missing.clone()))
         .await
         .expect_err("unknown marker");
     match &error {
@@ -233,7 +255,7 @@ async fn bad_flavor_query_values_get_novas_400s() {
     if cloud.mock().is_some() {
         let error = client
             .flavors()
-            .list_with(&FlavorQuery::new().sort_key("colour"))
+            .list(&FlavorQuery::new().sort_key("colour"))
             .await
             .expect_err("unknown sort key");
         assert!(matches!(error, Error::BadRequest(_)), "{error:?}");
@@ -262,7 +284,7 @@ async fn admins_list_private_flavors_with_is_public_false_or_none() {
     };
     let list = |who: &dyn nova_core::compute::ComputeClient, q: FlavorQuery| {
         let api = who.flavors();
-        async move { api.list_with(&q).await.expect("list").value }
+        async move { api.list(&q).await.expect("list").value }
     };
     let outcome = AssertUnwindSafe(async {
         let public = ids(list(admin.as_ref(), FlavorQuery::new()).await);

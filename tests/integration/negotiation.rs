@@ -33,7 +33,11 @@ async fn latest_negotiates_down_to_an_older_server() {
     };
     let client = cloud.compute("latest").await;
     assert_eq!(client.microversion(), MicroVersion::new(2, 60));
-    let flavors = client.flavors().list().await.expect("flavor list at 2.60");
+    let flavors = client
+        .flavors()
+        .list(&Default::default())
+        .await
+        .expect("flavor list at 2.60");
     assert_eq!(
         flavors.microversion,
         MicroVersion::new(2, 60),
@@ -106,7 +110,7 @@ async fn every_result_carries_its_microversion_and_request_id() {
     let client = cloud.compute("2.47").await;
     let flavors = client
         .flavors()
-        .list_detail()
+        .list_detail(&Default::default())
         .await
         .expect("flavor details");
     assert_eq!(flavors.microversion, MicroVersion::new(2, 47));

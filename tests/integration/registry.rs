@@ -26,9 +26,13 @@ async fn client_new_dispatches_to_the_v2_client_which_talks_to_the_cloud() {
     let client =
         Client::new("2.60", Arc::new(cloud.compute_adapter())).expect("2.60 is a v2 version");
     assert_eq!(client.microversion(), MicroVersion::new(2, 60));
-    let flavors = client.flavors().list().await.expect("flavor list");
+    let flavors = client
+        .flavors()
+        .list(&Default::default())
+        .await
+        .expect("flavor list");
     assert_eq!(flavors.microversion, MicroVersion::new(2, 60));
-    assert!(!flavors.value.is_empty(), "the cloud has flavors");
+    assert!(!flavors.value.items.is_empty(), "the cloud has flavors");
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@
 use std::fmt::Debug;
 
 use keystone_auth::{ApplicationCredential, Session, Token};
-use nova_core::types::{CreateKeypair, CreateServerResult, ServerQuery};
+use nova_core::types::{CreateKeypair, ServerQuery};
 use secrecy::ExposeSecret;
 
 use crate::reliability_support::{Rig, create_request};
@@ -67,7 +67,13 @@ async fn no_secret_appears_in_trace_logs_debug_output_or_errors() {
     let session = rig.session();
     evidence.tokens_of(&session, "the password token").await;
     let compute = rig.compute_over(session.clone());
-    evidence.show(&compute.flavors().list_detail().await.expect("flavors"));
+    evidence.show(
+        &compute
+            .flavors()
+            .list_detail(&Default::default())
+            .await
+            .expect("flavors"),
+    );
     let keypair = compute
         .keypairs()
         .create(&CreateKeypair::new("leak-test-key"))
@@ -92,12 +98,10 @@ async fn no_secret_appears_in_trace_logs_debug_output_or_errors() {
     evidence.show(&created_generated);
     let mut ids = Vec::new();
     for result in [&created.value, &created_generated.value] {
-        if let CreateServerResult::Server(server) = result {
-            if let Some(pass) = &server.admin_pass {
-                evidence.secret("an adminPass the server returned", pass.expose_secret());
-            }
-            ids.push(server.id.clone());
+        if let Some(pass) = &result.admin_pass {
+            evidence.secret("an adminPass the server returned", pass.expose_secret());
         }
+        ids.push(result.id.clone());
     }
     for id in &ids {
         evidence.show(&compute.servers().get(id).await.expect("get"));

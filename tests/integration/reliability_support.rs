@@ -123,10 +123,7 @@ impl Rig {
             .create(&create_request(name))
             .await
             .expect("a create without faults succeeds");
-        match created.value {
-            nova_core::types::CreateServerResult::Server(server) => server.id,
-            other => panic!("expected a server, got {other:?}"),
-        }
+        created.value.id
     }
 }
 

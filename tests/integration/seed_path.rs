@@ -12,6 +12,7 @@ use nova_v2::{
     CreateServer, DiskConfig, RebootType, RebuildServer, SchedulerHints, ServerAction,
     ServerFlavor, ServerStatus, ServerWaitExt, UpdateServer,
 };
+use secrecy::ExposeSecret;
 
 use crate::PUBLIC_KEY;
 
@@ -169,13 +170,12 @@ async fn seed_path_launch_instance_every_action_and_delete() {
         servers.get(&id).await.expect("show").value.locked,
         Some(false)
     );
-    steps.push((
-        ServerAction::Rescue {
-            admin_pass: None,
-            image_ref: None,
-        },
-        ServerStatus::Rescue,
-    ));
+    let rescue_pass = servers.rescue(&id, None, None).await.expect("rescue");
+    assert!(
+        !rescue_pass.value.expose_secret().is_empty(),
+        "a generated rescue password"
+    );
+    wait(&*client, &id, ServerStatus::Rescue).await;
     steps.push((ServerAction::Unrescue, ServerStatus::Active));
     match cloud.resize_flavor().await {
         Some(bigger) => {
@@ -264,8 +264,12 @@ async fn seed_path_launch_instance_every_action_and_delete() {
         .await
         .expect("console");
     servers.password(&id).await.expect("password");
-    servers.interfaces(&id).await.expect("interfaces");
-    servers.volume_attachments(&id).await.expect("volumes");
+    client
+        .server_interfaces()
+        .list(&id)
+        .await
+        .expect("interfaces");
+    client.server_volumes().list(&id).await.expect("volumes");
 
     servers.delete(&id).await.expect("delete");
     servers

@@ -41,7 +41,13 @@ async fn admin_manages_another_users_keypairs() {
         let theirs = admin.user_keypairs();
         let listed = theirs.list(&demo_user).await.expect("list").value;
         assert!(listed.iter().any(|k| k.name == name), "{listed:?}");
-        let own = admin.keypairs().list().await.expect("admin's own").value;
+        let own = admin
+            .keypairs()
+            .list(&Default::default())
+            .await
+            .expect("admin's own")
+            .value
+            .items;
         assert!(
             own.iter().all(|k| k.name != name),
             "not the admin's keypair"

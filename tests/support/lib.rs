@@ -44,7 +44,7 @@ use mock_cloud::{MockCloud, MockConfig};
 use nova_core::compute::ComputeClient;
 use nova_core::{Client, MicroVersion, Requested, Transport};
 use nova_v2::{
-    CreateServer, CreateServerResult, Flavor, Server, ServerAction, ServerStatus, ServerWaitExt,
+    CreateServer, CreatedServer, Flavor, Server, ServerAction, ServerStatus, ServerWaitExt,
     WaitOptions,
 };
 use tokio::sync::{OnceCell, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
@@ -351,12 +351,9 @@ pub async fn act_and_wait(
     wait_for(client, id, status).await
 }
 
-/// The id of the server a create answered with (panics on a reservation id).
-pub fn created_id(result: CreateServerResult) -> String {
-    match result {
-        CreateServerResult::Server(server) => server.id,
-        other => panic!("expected a created server, got {other:?}"),
-    }
+/// The id of the server a create answered with.
+pub fn created_id(created: CreatedServer) -> String {
+    created.id
 }
 
 /// Prints why a test did not run against this target: `SKIPPED <test>: <why>`, the line

@@ -9,6 +9,7 @@
 //! | `NOVA_TEST_NETWORK` | `auto`, `none` or a network id | mock: `auto`; else `none` |
 //! | `NOVA_TEST_SECURITY_GROUP` | security group name (empty: none) | `default` |
 
+use futures::TryStreamExt;
 use std::cmp::Ordering;
 
 use keystone_auth::{Adapter, HeaderMap, Method};
@@ -56,10 +57,10 @@ impl TestCloud {
                 let client = self.compute("2.1").await;
                 let mut flavors: Vec<Flavor> = client
                     .flavors()
-                    .list_detail()
+                    .list_all(Default::default())
+                    .try_collect::<Vec<Flavor>>()
                     .await
                     .expect("the cloud lists its flavors")
-                    .value
                     .into_iter()
                     .filter(|f| f.disabled != Some(true))
                     .collect();

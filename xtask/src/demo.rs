@@ -12,9 +12,7 @@ use keystone_auth::{
 };
 use mock_cloud::{MockCloud, MockConfig};
 use nova_core::{Client, Registry, Requested, Transport};
-use nova_v2::{
-    CreateServer, CreateServerResult, Networks, ServerStatus, ServerWaitExt, WaitOptions,
-};
+use nova_v2::{CreateServer, Networks, ServerStatus, ServerWaitExt, WaitOptions};
 use secrecy::ExposeSecret;
 
 /// Entry point: no arguments.
@@ -191,11 +189,7 @@ async fn boot_one_server() -> Result<(), String> {
         .create(&request)
         .await
         .map_err(|error| format!("create failed: {error}"))?;
-    let server_id = match &created.value {
-        CreateServerResult::Server(server) => server.id.clone(),
-        CreateServerResult::Reservation(id) => return Err(format!("got only reservation {id}")),
-        other => return Err(format!("unexpected create answer {other:?}")),
-    };
+    let server_id = created.value.id.clone();
     println!(
         "    -> {} Accepted, server {server_id}, request {}, microversion {}",
         created.status.as_u16(),

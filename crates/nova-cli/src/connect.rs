@@ -76,11 +76,7 @@ impl std::fmt::Debug for Cloud {
 
 /// The compute adapter for these settings (the `OS_ENDPOINT` override, else the catalog).
 pub fn compute_adapter(session: &Session, config: &CloudConfig) -> Adapter {
-    let adapter = Adapter::new(session.clone(), config.endpoint_filter("compute"));
-    match &config.auth.endpoint {
-        Some(endpoint) => adapter.with_endpoint_override(endpoint),
-        None => adapter,
-    }
+    config.adapter_with(session, "compute")
 }
 
 /// Authenticates, finds the compute endpoint and negotiates the version.

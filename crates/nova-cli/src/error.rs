@@ -190,9 +190,9 @@ impl From<nova_core::Error> for CliError {
             | N::LatestNotResolved { .. }
             | N::UnknownMajor { .. }
             | N::NotAcceptable(_) => (ErrorKind::Config, "UnsupportedVersion"),
-            N::VersionNotSupported { .. } | N::FieldNotSupported { .. } => {
-                (ErrorKind::Usage, "UnsupportedAttribute")
-            }
+            N::VersionNotSupported { .. }
+            | N::FieldNotSupported { .. }
+            | N::NotSupported { .. } => (ErrorKind::Usage, "UnsupportedAttribute"),
             N::InvalidInput { .. } => (ErrorKind::Usage, "CommandError"),
             N::BadRequest(_) => (ErrorKind::Api, "BadRequest"),
             N::Forbidden(_) => (ErrorKind::Api, "Forbidden"),

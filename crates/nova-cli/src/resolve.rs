@@ -37,7 +37,7 @@ pub async fn flavor(compute: &dyn ComputeClient, name_or_id: &str) -> CliResult<
         Err(nova_core::Error::NotFoundByName { .. }) => {
             let every = FlavorQuery::new().is_public(FlavorVisibility::All);
             let names: Vec<String> = flavors
-                .list_detail_with(&every)
+                .list_detail(&every)
                 .await?
                 .value
                 .items

@@ -275,6 +275,14 @@ pub enum Error {
         /// The connection's version.
         negotiated: MicroVersion,
     },
+    /// This client does not implement the operation: a trait method's default, for an
+    /// implementor (a mock, an older major version's client) written before the method was
+    /// added. Nothing was sent.
+    #[error("{operation} is not supported by this compute client")]
+    NotSupported {
+        /// The operation, e.g. `"servers.create_reservation"`.
+        operation: &'static str,
+    },
     /// A request field is not accepted at the negotiated microversion. Nothing was sent.
     #[error(
         "field {field} requires compute API version {required}, but this connection uses {negotiated}"
@@ -479,6 +487,7 @@ impl Error {
             | Error::UnknownMajor { .. }
             | Error::DuplicateMajor { .. }
             | Error::VersionNotSupported { .. }
+            | Error::NotSupported { .. }
             | Error::FieldNotSupported { .. }
             | Error::InvalidInput { .. } => false,
             _ => true,

@@ -14,11 +14,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use keystone_auth::{Adapter, CloudConfig};
+use keystone_auth::CloudConfig;
 use nova_core::{Client, Requested};
-use nova_v2::{
-    CreateServer, CreateServerResult, Networks, ServerStatus, ServerWaitExt, WaitOptions,
-};
+use nova_v2::{CreateServer, Networks, ServerStatus, ServerWaitExt, WaitOptions};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let cloud = CloudConfig::from_env()?;
     let session = cloud.session_builder()?.app_name("nova-v2-boot").build()?;
-    let compute = Adapter::new(session, cloud.endpoint_filter("compute"));
+    let compute = cloud.adapter_with(&session, "compute");
     let client = Client::negotiate(Requested::Latest, Arc::new(compute)).await?;
     println!("compute API {}", client.microversion());
 
@@ -40,9 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .image(image)
         .networks(Networks::Auto);
     let created = client.servers().create(&request).await?;
-    let CreateServerResult::Server(server) = created.value else {
-        return Err("the cloud answered with a reservation id".into());
-    };
+    let server = &created.value;
     println!(
         "created {} (request {})",
         server.id,

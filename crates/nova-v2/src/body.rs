@@ -122,9 +122,6 @@ pub fn create_server(req: &CreateServer) -> Value {
     if !req.personality.is_empty() {
         put(&mut s, "personality", personality(&req.personality));
     }
-    if req.return_reservation_id {
-        put(&mut s, "return_reservation_id", true);
-    }
     put_opt(&mut s, "min_count", &req.min_count);
     put_opt(&mut s, "max_count", &req.max_count);
     if !req.security_groups.is_empty() {
@@ -250,22 +247,23 @@ pub fn rebuild_server(req: &RebuildServer) -> Value {
     json!({ "rebuild": r })
 }
 
+/// The body of the `rescue` action.
+pub fn rescue(admin_pass: Option<&secrecy::SecretString>, image_ref: Option<&str>) -> Value {
+    let mut m = Map::new();
+    if let Some(p) = admin_pass {
+        put(&mut m, "adminPass", p.expose_secret());
+    }
+    if let Some(i) = image_ref {
+        put(&mut m, "rescue_image_ref", i);
+    }
+    json!({ "rescue": m })
+}
+
 /// The body of an action without a result.
 pub fn server_action(action: &ServerAction) -> Value {
     let inner = match action {
         ServerAction::Reboot(kind) => json!({ "type": kind.as_str() }),
         ServerAction::Lock { reason: Some(r) } => json!({ "locked_reason": r }),
-        ServerAction::Rescue {
-            admin_pass,
-            image_ref,
-        } => {
-            let mut m = Map::new();
-            if let Some(p) = admin_pass {
-                put(&mut m, "adminPass", p.expose_secret());
-            }
-            put_opt(&mut m, "rescue_image_ref", image_ref);
-            Value::Object(m)
-        }
         ServerAction::Resize {
             flavor_ref,
             disk_config,

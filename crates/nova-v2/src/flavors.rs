@@ -13,6 +13,7 @@ use crate::find::{is_not_found, unique_by_name};
 use crate::pagination::{Paging, all_pages};
 use crate::path::{encode, query_of, with_query};
 use futures::TryStreamExt;
+use futures::stream::{self, BoxStream};
 
 /// Flavors over one negotiated connection.
 #[derive(Debug, Clone)]
@@ -45,24 +46,50 @@ impl FlavorManager {
         base: &str,
         query: &FlavorQuery,
     ) -> Result<ApiResponse<Page<T>>> {
-        if query
-            .sort_key
-            .as_deref()
-            .is_some_and(|k| k.trim().is_empty())
-        {
-            return Err(Error::InvalidInput {
-                field: "sort_key".to_owned(),
-                reason: "an empty sort key".to_owned(),
-            });
-        }
-        if query.marker.as_deref().is_some_and(str::is_empty) {
-            return Err(Error::InvalidInput {
-                field: "marker".to_owned(),
-                reason: "an empty marker".to_owned(),
-            });
-        }
+        check_query(query)?;
         fetch_page(&self.conn, &with_query(base, &query.to_pairs())).await
     }
+}
+
+/// What Nova would refuse in a flavor query, caught before sending.
+fn check_query(query: &FlavorQuery) -> Result<()> {
+    if query
+        .sort_key
+        .as_deref()
+        .is_some_and(|k| k.trim().is_empty())
+    {
+        return Err(Error::InvalidInput {
+            field: "sort_key".to_owned(),
+            reason: "an empty sort key".to_owned(),
+        });
+    }
+    if query.marker.as_deref().is_some_and(str::is_empty) {
+        return Err(Error::InvalidInput {
+            field: "marker".to_owned(),
+            reason: "an empty marker".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Every flavor from `first` on, following `flavors_links` (only their query, on our
+/// endpoint), else `fallback` from a page's last flavor.
+fn all_flavors(
+    conn: Connection,
+    first: String,
+    fallback: impl Fn(&Flavor) -> Option<String> + Send + 'static,
+) -> BoxStream<'static, Result<Flavor>> {
+    all_pages(Paging {
+        first,
+        collection: "flavors/detail",
+        fetch: move |path: String| {
+            let conn = conn.clone();
+            async move { fetch_page::<Flavor>(&conn, &path).await }
+        },
+        key: |f: &Flavor| f.id.clone(),
+        fallback,
+        bounded: false,
+    })
 }
 
 /// One page of flavors at `path`.
@@ -79,22 +106,27 @@ async fn fetch_page<T: DeserializeOwned + Send + 'static>(
 
 #[async_trait]
 impl FlavorApi for FlavorManager {
-    async fn list(&self) -> Result<ApiResponse<Vec<FlavorSummary>>> {
-        let resp = self.list_with(&FlavorQuery::default()).await?;
-        Ok(resp.map(|page| page.items))
-    }
-
-    async fn list_detail(&self) -> Result<ApiResponse<Vec<Flavor>>> {
-        let resp = self.list_detail_with(&FlavorQuery::default()).await?;
-        Ok(resp.map(|page| page.items))
-    }
-
-    async fn list_with(&self, query: &FlavorQuery) -> Result<ApiResponse<Page<FlavorSummary>>> {
+    async fn list(&self, query: &FlavorQuery) -> Result<ApiResponse<Page<FlavorSummary>>> {
         self.page("flavors", query).await
     }
 
-    async fn list_detail_with(&self, query: &FlavorQuery) -> Result<ApiResponse<Page<Flavor>>> {
+    async fn list_detail(&self, query: &FlavorQuery) -> Result<ApiResponse<Page<Flavor>>> {
         self.page("flavors/detail", query).await
+    }
+
+    fn list_all(&self, query: FlavorQuery) -> BoxStream<'static, Result<Flavor>> {
+        if let Err(e) = check_query(&query) {
+            return Box::pin(stream::once(async move { Err(e) }));
+        }
+        let fallback_query = query.clone();
+        all_flavors(
+            self.conn.clone(),
+            with_query("flavors/detail", &query.to_pairs()),
+            move |last: &Flavor| {
+                let next = fallback_query.clone().marker(last.id.clone());
+                Some(with_query("flavors/detail", &next.to_pairs()))
+            },
+        )
     }
 
     async fn get(&self, id: &str) -> Result<ApiResponse<Flavor>> {
@@ -115,21 +147,15 @@ impl FlavorApi for FlavorManager {
         // `is_public=None`; Nova gives non-admins their accessible flavors whatever is sent):
         // the first page, then any pages it links to.
         let every = FlavorQuery::new().is_public(FlavorVisibility::All);
-        let first = self.list_detail_with(&every).await?;
+        let first = self.list_detail(&every).await?;
         let mut value = Vec::new();
         let next = first.value.next.clone();
         let all = first.map(|page| value = page.items);
         if let Some(query) = next.as_deref().and_then(query_of) {
-            let conn = self.conn.clone();
-            let rest: Vec<Flavor> = all_pages(Paging {
-                first: format!("flavors/detail?{query}"),
-                collection: "flavors/detail",
-                fetch: move |path: String| {
-                    let conn = conn.clone();
-                    async move { fetch_page::<Flavor>(&conn, &path).await }
-                },
-                key: |f: &Flavor| f.id.clone(),
-                fallback: |last: &Flavor| {
+            let rest: Vec<Flavor> = all_flavors(
+                self.conn.clone(),
+                format!("flavors/detail?{query}"),
+                |last: &Flavor| {
                     Some(with_query(
                         "flavors/detail",
                         &[
@@ -138,8 +164,7 @@ impl FlavorApi for FlavorManager {
                         ],
                     ))
                 },
-                bounded: false,
-            })
+            )
             .try_collect()
             .await?;
             value.extend(rest);
@@ -185,7 +210,7 @@ mod tests {
             .sort_dir(SortDir::Asc)
             .limit(1);
         let page = FlavorManager::new(fake.connection(2, 1))
-            .list_detail_with(&query)
+            .list_detail(&query)
             .await
             .expect("page")
             .value;
@@ -201,6 +226,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn list_all_follows_next_links_with_the_query() {
+        let fake = FakeTransport::new();
+        fake.on(
+            Method::GET,
+            "flavors/detail?minRam=512&limit=1",
+            Reply::json(
+                200,
+                json!({"flavors": [{"id": "1", "name": "a"}], "flavors_links": [
+                    {"rel": "next", "href": "http://x/v2.1/flavors/detail?minRam=512&limit=1&marker=1"}]}),
+            ),
+        );
+        fake.on(
+            Method::GET,
+            "flavors/detail?minRam=512&limit=1&marker=1",
+            Reply::json(200, json!({"flavors": [{"id": "2", "name": "b"}]})),
+        );
+        let all: Vec<Flavor> = FlavorManager::new(fake.connection(2, 55))
+            .list_all(FlavorQuery::new().min_ram(512).limit(1))
+            .try_collect()
+            .await
+            .expect("all");
+        let ids: Vec<&str> = all.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(fake.requests().len(), 2);
+    }
+
+    #[tokio::test]
     async fn plain_list_sends_no_parameters_and_bad_input_sends_nothing() {
         let fake = FakeTransport::new();
         fake.on(
@@ -209,11 +261,15 @@ mod tests {
             Reply::json(200, json!({"flavors": [{"id": "1", "name": "m1.tiny"}]})),
         );
         let manager = FlavorManager::new(fake.connection(2, 55));
-        let flavors = manager.list().await.expect("list").value;
-        assert_eq!(flavors.len(), 1);
+        let flavors = manager
+            .list(&FlavorQuery::default())
+            .await
+            .expect("list")
+            .value;
+        assert_eq!(flavors.items.len(), 1);
         assert_eq!(fake.requests().pop().expect("sent").path, "flavors");
         let error = manager
-            .list_with(&FlavorQuery::new().marker(""))
+            .list(&FlavorQuery::new().marker(""))
             .await
             .expect_err("empty marker");
         assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");

@@ -1,6 +1,7 @@
 //! The keypair manager.
 
 use async_trait::async_trait;
+use futures::stream::{self, BoxStream};
 use nova_core::compute::KeypairApi;
 use nova_core::types::{CreateKeypair, Keypair, KeypairQuery, Link, Page, next_link};
 use nova_core::{ApiResponse, Connection, Error, Result};
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::body;
 use crate::gate::check_fields;
+use crate::pagination::{Paging, all_pages};
 use crate::path::{encode, with_query};
 
 /// Keypair types (`ssh`, `x509`) start at 2.2.
@@ -45,6 +47,29 @@ impl KeypairManager {
     pub fn new(conn: Connection) -> Self {
         Self { conn }
     }
+
+    /// The query's version gates, and what Nova would refuse, before sending.
+    fn check_query(&self, query: &KeypairQuery) -> Result<()> {
+        check_fields(&self.conn, &query.field_gates())?;
+        for (field, value) in [("user_id", &query.user_id), ("marker", &query.marker)] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(Error::InvalidInput {
+                    field: field.to_owned(),
+                    reason: format!("an empty {field}"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One page of keypairs at `path`.
+async fn fetch_page(conn: &Connection, path: &str) -> Result<ApiResponse<Page<Keypair>>> {
+    let resp = conn.get::<KeypairsBody>(path).await?;
+    Ok(resp.map(|b| Page {
+        next: next_link(&b.keypairs_links).map(str::to_owned),
+        items: b.keypairs.into_iter().map(|k| k.keypair).collect(),
+    }))
 }
 
 #[async_trait]
@@ -73,27 +98,28 @@ impl KeypairApi for KeypairManager {
         Ok(resp.map(|b| b.keypair))
     }
 
-    async fn list(&self) -> Result<ApiResponse<Vec<Keypair>>> {
-        let resp = self.list_with(&KeypairQuery::default()).await?;
-        Ok(resp.map(|page| page.items))
+    async fn list(&self, query: &KeypairQuery) -> Result<ApiResponse<Page<Keypair>>> {
+        self.check_query(query)?;
+        fetch_page(&self.conn, &with_query("os-keypairs", &query.to_pairs())).await
     }
 
-    async fn list_with(&self, query: &KeypairQuery) -> Result<ApiResponse<Page<Keypair>>> {
-        check_fields(&self.conn, &query.field_gates())?;
-        for (field, value) in [("user_id", &query.user_id), ("marker", &query.marker)] {
-            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                return Err(Error::InvalidInput {
-                    field: field.to_owned(),
-                    reason: format!("an empty {field}"),
-                });
-            }
+    fn list_all(&self, query: KeypairQuery) -> BoxStream<'static, Result<Keypair>> {
+        if let Err(e) = self.check_query(&query) {
+            return Box::pin(stream::once(async move { Err(e) }));
         }
-        let path = with_query("os-keypairs", &query.to_pairs());
-        let resp = self.conn.get::<KeypairsBody>(&path).await?;
-        Ok(resp.map(|b| Page {
-            next: next_link(&b.keypairs_links).map(str::to_owned),
-            items: b.keypairs.into_iter().map(|k| k.keypair).collect(),
-        }))
+        // Follows `keypairs_links` (2.35+).
+        let conn = self.conn.clone();
+        all_pages(Paging {
+            first: with_query("os-keypairs", &query.to_pairs()),
+            collection: "os-keypairs",
+            fetch: move |path: String| {
+                let conn = conn.clone();
+                async move { fetch_page(&conn, &path).await }
+            },
+            key: |k: &Keypair| k.name.clone(),
+            fallback: |_: &Keypair| None,
+            bounded: false,
+        })
     }
 
     async fn get(&self, name: &str) -> Result<ApiResponse<Keypair>> {
@@ -135,7 +161,7 @@ mod tests {
             ),
         );
         let page = KeypairManager::new(fake.connection(2, 35))
-            .list_with(&KeypairQuery::new().limit(1).marker("0 start"))
+            .list(&KeypairQuery::new().limit(1).marker("0 start"))
             .await
             .expect("page")
             .value;
@@ -151,7 +177,7 @@ mod tests {
     async fn paging_below_2_35_is_refused_before_sending() {
         let fake = FakeTransport::new();
         let error = KeypairManager::new(fake.connection(2, 34))
-            .list_with(&KeypairQuery::new().limit(5))
+            .list(&KeypairQuery::new().limit(5))
             .await
             .expect_err("2.34");
         assert!(
@@ -159,7 +185,7 @@ mod tests {
             "{error:?}"
         );
         let error = KeypairManager::new(fake.connection(2, 9))
-            .list_with(&KeypairQuery::new().user_id("u"))
+            .list(&KeypairQuery::new().user_id("u"))
             .await
             .expect_err("2.9");
         assert!(

@@ -22,13 +22,11 @@
 //!         .image("cirros-0.6.2")
 //!         .networks(Networks::Auto)
 //!         .description("made by nova-v2");
-//!     let created = servers.create(&request).await?;
-//!     if let nova_v2::CreateServerResult::Server(server) = created.value {
-//!         let active = servers
-//!             .wait_for_status(&server.id, ServerStatus::Active, &WaitOptions::new())
-//!             .await?;
-//!         println!("{} is {}", active.name, active.status);
-//!     }
+//!     let created = servers.create(&request).await?.value;
+//!     let active = servers
+//!         .wait_for_status(&created.id, ServerStatus::Active, &WaitOptions::new())
+//!         .await?;
+//!     println!("{} is {}", active.name, active.status);
 //!     Ok(())
 //! }
 //! ```

@@ -101,19 +101,40 @@ async fn create_returns_server_with_request_id_and_microversion() {
         .expect("created");
     assert_eq!(resp.request_id.as_deref(), Some("req-fake"));
     assert_eq!(resp.microversion, MicroVersion::new(2, 90));
-    match resp.value {
-        CreateServerResult::Server(s) => {
-            assert_eq!(s.id, "s1");
-            assert!(!format!("{s:?}").contains("pw-secret"));
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(resp.value.id, "s1");
+    assert!(!format!("{:?}", resp.value).contains("pw-secret"));
     let sent = fake.requests();
     assert_eq!(sent.len(), 1);
     let body: serde_json::Value =
         serde_json::from_slice(sent[0].body.as_deref().unwrap_or_default()).expect("json");
     assert_eq!(body["server"]["networks"], "auto");
     assert_eq!(body["server"]["hostname"], "a");
+    assert!(body["server"].get("return_reservation_id").is_none());
+}
+
+#[tokio::test]
+async fn create_reservation_asks_for_and_returns_the_reservation_id() {
+    let fake = FakeTransport::new();
+    fake.on(
+        Method::POST,
+        "servers",
+        Reply::json(202, json!({"reservation_id": "r-abc"})),
+    );
+    let servers = ServerManager::new(fake.connection(2, 90));
+    let resp = servers
+        .create_reservation(
+            &CreateServer::new("a", "1")
+                .networks(Networks::Auto)
+                .min_count(2),
+        )
+        .await
+        .expect("reserved");
+    assert_eq!(resp.value, "r-abc");
+    let sent = fake.requests();
+    let body: serde_json::Value =
+        serde_json::from_slice(sent[0].body.as_deref().unwrap_or_default()).expect("json");
+    assert_eq!(body["server"]["return_reservation_id"], true);
+    assert_eq!(body["server"]["min_count"], 2);
 }
 
 #[tokio::test]

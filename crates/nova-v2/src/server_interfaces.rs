@@ -1,13 +1,12 @@
 //! The server interfaces manager.
 
 use async_trait::async_trait;
-use nova_core::compute::{ServerApi, ServerInterfaceApi};
+use nova_core::compute::ServerInterfaceApi;
 use nova_core::types::{AttachInterface, InterfaceAttachment};
 use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::ServerManager;
 use crate::gate::check_fields;
 use crate::path::encode;
 
@@ -15,6 +14,12 @@ use crate::path::encode;
 #[derive(Debug, Clone)]
 pub struct ServerInterfaceManager {
     conn: Connection,
+}
+
+#[derive(Deserialize)]
+struct InterfacesBody {
+    #[serde(rename = "interfaceAttachments", default)]
+    interfaces: Vec<InterfaceAttachment>,
 }
 
 #[derive(Deserialize)]
@@ -44,9 +49,11 @@ impl ServerInterfaceManager {
 #[async_trait]
 impl ServerInterfaceApi for ServerInterfaceManager {
     async fn list(&self, server_id: &str) -> Result<ApiResponse<Vec<InterfaceAttachment>>> {
-        ServerManager::new(self.conn.clone())
-            .interfaces(server_id)
-            .await
+        let resp = self
+            .conn
+            .get::<InterfacesBody>(&interfaces_path(server_id))
+            .await?;
+        Ok(resp.map(|b| b.interfaces))
     }
 
     async fn get(

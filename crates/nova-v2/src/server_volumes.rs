@@ -3,13 +3,12 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::Method;
-use nova_core::compute::{ServerApi, ServerVolumeApi};
+use nova_core::compute::ServerVolumeApi;
 use nova_core::types::{AttachVolume, UpdateVolumeAttachment, VolumeAttachment};
 use nova_core::{ApiResponse, Connection, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::ServerManager;
 use crate::gate::check_fields;
 use crate::path::encode;
 
@@ -17,6 +16,12 @@ use crate::path::encode;
 #[derive(Debug, Clone)]
 pub struct ServerVolumeManager {
     conn: Connection,
+}
+
+#[derive(Deserialize)]
+struct AttachmentsBody {
+    #[serde(rename = "volumeAttachments", default)]
+    attachments: Vec<VolumeAttachment>,
 }
 
 #[derive(Deserialize)]
@@ -53,9 +58,11 @@ impl ServerVolumeManager {
 #[async_trait]
 impl ServerVolumeApi for ServerVolumeManager {
     async fn list(&self, server_id: &str) -> Result<ApiResponse<Vec<VolumeAttachment>>> {
-        ServerManager::new(self.conn.clone())
-            .volume_attachments(server_id)
-            .await
+        let resp = self
+            .conn
+            .get::<AttachmentsBody>(&attachments_path(server_id))
+            .await?;
+        Ok(resp.map(|b| b.attachments))
     }
 
     async fn get(&self, server_id: &str, volume_id: &str) -> Result<ApiResponse<VolumeAttachment>> {

@@ -7,9 +7,8 @@ use futures::TryStreamExt;
 use http::Method;
 use nova_core::compute::{ServerApi, ServerStream};
 use nova_core::types::{
-    CreateImage, CreateServer, CreateServerResult, CreatedServer, InterfaceAttachment, Link,
-    Networks, Page, RebuildServer, Server, ServerAction, ServerQuery, UpdateServer,
-    VolumeAttachment, next_link,
+    CreateImage, CreateServer, CreatedServer, Link, Networks, Page, RebuildServer, Server,
+    ServerAction, ServerQuery, UpdateServer, next_link,
 };
 use nova_core::{ApiResponse, Connection, Error, MicroVersion, Result};
 use secrecy::SecretString;
@@ -46,10 +45,13 @@ struct ServersBody {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum CreateBody {
-    Server { server: CreatedServer },
-    Reservation { reservation_id: String },
+struct CreatedBody {
+    server: CreatedServer,
+}
+
+#[derive(Deserialize)]
+struct ReservationBody {
+    reservation_id: String,
 }
 
 #[derive(Deserialize)]
@@ -74,18 +76,6 @@ struct ConsoleBody {
 struct PasswordBody {
     #[serde(default)]
     password: Option<SecretString>,
-}
-
-#[derive(Deserialize)]
-struct InterfacesBody {
-    #[serde(rename = "interfaceAttachments", default)]
-    interfaces: Vec<InterfaceAttachment>,
-}
-
-#[derive(Deserialize)]
-struct VolumeAttachmentsBody {
-    #[serde(rename = "volumeAttachments", default)]
-    attachments: Vec<VolumeAttachment>,
 }
 
 #[derive(Deserialize)]
@@ -131,6 +121,24 @@ fn check_user_data(len: usize) -> Result<()> {
 }
 
 impl ServerManager {
+    /// `POST /servers`; an undecodable success is `MayHaveBeenCreated` (the server may exist).
+    async fn post_create<T: serde::de::DeserializeOwned>(
+        &self,
+        body: &Value,
+    ) -> Result<ApiResponse<T>> {
+        self.conn
+            .post::<Value, T>("servers", body)
+            .await
+            .map_err(|e| match e {
+                Error::Decode { ref request_id, .. } => Error::MayHaveBeenCreated {
+                    resource: "server",
+                    request_id: request_id.clone(),
+                    source: Box::new(e),
+                },
+                other => other,
+            })
+    }
+
     /// A manager sending through `conn`.
     pub fn new(conn: Connection) -> Self {
         Self { conn }
@@ -284,27 +292,21 @@ impl ServerApi for ServerManager {
         all_servers(self.conn.clone(), query)
     }
 
-    async fn create(&self, request: &CreateServer) -> Result<ApiResponse<CreateServerResult>> {
+    async fn create(&self, request: &CreateServer) -> Result<ApiResponse<CreatedServer>> {
         self.validate_create(request)?;
         let body = body::create_server(request);
-        let resp = self
-            .conn
-            .post::<Value, CreateBody>("servers", &body)
-            .await
-            .map_err(|e| match e {
-                Error::Decode { ref request_id, .. } => Error::MayHaveBeenCreated {
-                    resource: "server",
-                    request_id: request_id.clone(),
-                    source: Box::new(e),
-                },
-                other => other,
-            })?;
-        Ok(resp.map(|b| match b {
-            CreateBody::Server { server } => CreateServerResult::Server(server),
-            CreateBody::Reservation { reservation_id } => {
-                CreateServerResult::Reservation(reservation_id)
-            }
-        }))
+        let resp = self.post_create::<CreatedBody>(&body).await?;
+        Ok(resp.map(|b| b.server))
+    }
+
+    async fn create_reservation(&self, request: &CreateServer) -> Result<ApiResponse<String>> {
+        self.validate_create(request)?;
+        let mut body = body::create_server(request);
+        if let Some(server) = body.get_mut("server").and_then(Value::as_object_mut) {
+            server.insert("return_reservation_id".to_owned(), Value::Bool(true));
+        }
+        let resp = self.post_create::<ReservationBody>(&body).await?;
+        Ok(resp.map(|b| b.reservation_id))
     }
 
     async fn update(&self, id: &str, request: &UpdateServer) -> Result<ApiResponse<Server>> {
@@ -427,22 +429,6 @@ impl ServerApi for ServerManager {
         }))
     }
 
-    async fn interfaces(&self, id: &str) -> Result<ApiResponse<Vec<InterfaceAttachment>>> {
-        let resp = self
-            .conn
-            .get::<InterfacesBody>(&format!("{}/os-interface", server_path(id)))
-            .await?;
-        Ok(resp.map(|b| b.interfaces))
-    }
-
-    async fn volume_attachments(&self, id: &str) -> Result<ApiResponse<Vec<VolumeAttachment>>> {
-        let resp = self
-            .conn
-            .get::<VolumeAttachmentsBody>(&format!("{}/os-volume_attachments", server_path(id)))
-            .await?;
-        Ok(resp.map(|b| b.attachments))
-    }
-
     async fn evacuate(
         &self,
         id: &str,
@@ -538,15 +524,11 @@ impl ServerApi for ServerManager {
         admin_pass: Option<SecretString>,
         image_ref: Option<String>,
     ) -> Result<ApiResponse<SecretString>> {
-        let action = ServerAction::Rescue {
-            admin_pass,
-            image_ref,
-        };
         let resp = self
             .conn
             .post::<Value, RescueBody>(
                 &format!("{}/action", server_path(id)),
-                &body::server_action(&action),
+                &body::rescue(admin_pass.as_ref(), image_ref.as_deref()),
             )
             .await?;
         Ok(resp.map(|b| {

@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use clouds_yaml::ConfigSearch;
 
+use crate::adapter::Adapter;
 use crate::catalog::{EndpointFilter, Interface};
 use crate::error::{Error, Result};
 use crate::identity::{DomainRef, Scope, UserRef};
@@ -22,7 +23,7 @@ use crate::plugin::{
     ApplicationCredential, AuthPlugin, Factor, MultiFactor, NoAuth, OAuth2ClientCredential,
     Password, Token, Totp,
 };
-use crate::session::SessionBuilder;
+use crate::session::{Session, SessionBuilder};
 use auth_types::Method;
 
 /// The `auth` part of a cloud's settings. `Debug` masks the secrets.
@@ -497,6 +498,27 @@ impl CloudConfig {
         Ok(builder)
     }
 
+    /// A new session for these settings and an [`Adapter`] for `service_type` on it: the
+    /// short path (`config.adapter("compute")?` is a compute transport).
+    pub fn adapter(&self, service_type: &str) -> Result<Adapter> {
+        let session = self.session_builder()?.build()?;
+        Ok(self.adapter_with(&session, service_type))
+    }
+
+    /// An [`Adapter`] for `service_type` on `session`: this cloud's region and interface,
+    /// and the endpoint overrides (`<service>_endpoint_override`, else `OS_ENDPOINT` /
+    /// `auth.endpoint`) in place of the catalog's URL.
+    pub fn adapter_with(&self, session: &Session, service_type: &str) -> Adapter {
+        let adapter = Adapter::new(session.clone(), self.endpoint_filter(service_type));
+        match self
+            .endpoint_override(service_type)
+            .or(self.auth.endpoint.as_deref())
+        {
+            Some(endpoint) => adapter.with_endpoint_override(endpoint),
+            None => adapter,
+        }
+    }
+
     /// An endpoint filter for `service_type` with this cloud's region and interface.
     pub fn endpoint_filter(&self, service_type: &str) -> EndpointFilter {
         let mut filter = EndpointFilter::new(service_type);
@@ -560,6 +582,29 @@ mod tests {
         assert!(!format!("{plugin:?}").contains("pw-123"));
         assert!(!format!("{cfg:?}").contains("pw-123"));
         assert_eq!(plugin.auth_url().unwrap().as_str(), "http://h/identity/v3");
+    }
+
+    #[tokio::test]
+    async fn adapter_applies_the_service_override_then_os_endpoint() {
+        let base = [
+            ("OS_AUTH_URL", "http://127.0.0.1:9/v3"),
+            ("OS_TOKEN", "tok"),
+            ("OS_ENDPOINT", "http://127.0.0.1:9/os-endpoint"),
+        ];
+        let cfg = CloudConfig::from_env_map(&env(&base));
+        let adapter = cfg.adapter("compute").expect("adapter");
+        assert_eq!(
+            adapter.endpoint().await.expect("override").as_str(),
+            "http://127.0.0.1:9/os-endpoint"
+        );
+        let mut with_service = base.to_vec();
+        with_service.push(("OS_COMPUTE_ENDPOINT_OVERRIDE", "http://127.0.0.1:9/compute"));
+        let cfg = CloudConfig::from_env_map(&env(&with_service));
+        let adapter = cfg.adapter("compute").expect("adapter");
+        assert_eq!(
+            adapter.endpoint().await.expect("override").as_str(),
+            "http://127.0.0.1:9/compute"
+        );
     }
 
     #[test]

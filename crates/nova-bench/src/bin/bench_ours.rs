@@ -14,8 +14,7 @@ use nova_bench::{Outcome, Scenario, Settings};
 use nova_core::compute::ComputeClient;
 use nova_core::{Client, Connection, Requested, Transport};
 use nova_v2::{
-    CreateServer, CreateServerResult, Networks, NovaV2Client, ServerQuery, ServerStatus,
-    ServerWaitExt, WaitOptions,
+    CreateServer, Networks, NovaV2Client, ServerQuery, ServerStatus, ServerWaitExt, WaitOptions,
 };
 
 fn main() -> ExitCode {
@@ -62,9 +61,7 @@ async fn run(scenario: Scenario, settings: &Settings) -> Result<Outcome, String>
                 .create(&request)
                 .await
                 .map_err(|e| format!("create: {e}"))?;
-            let CreateServerResult::Server(server) = created.value else {
-                return Err("create answered without a server".to_owned());
-            };
+            let server = created.value;
             let options = WaitOptions::new()
                 .intervals(settings.poll_interval, settings.poll_interval)
                 .timeout(std::time::Duration::from_secs(60));
@@ -130,13 +127,7 @@ async fn run(scenario: Scenario, settings: &Settings) -> Result<Outcome, String>
                     let request = CreateServer::new(format!("bench-{n}"), settings.flavor.as_str())
                         .image(image.as_str())
                         .networks(Networks::Auto);
-                    async move {
-                        match servers.create(&request).await?.value {
-                            CreateServerResult::Server(server) => Ok(server.id),
-                            CreateServerResult::Reservation(id) => Ok(id),
-                            _ => Ok(String::new()),
-                        }
-                    }
+                    async move { Ok(servers.create(&request).await?.value.id) }
                 })
                 .buffer_unordered(settings.in_flight)
                 .try_collect()

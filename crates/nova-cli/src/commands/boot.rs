@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use nova_core::MicroVersion;
 use nova_v2::{
     BdmDestinationType, BdmSourceType, BlockDeviceMapping, BlockDeviceMappingV2, CreateServer,
-    CreateServerResult, NetworkSpec, Networks, SchedulerHints, ServerStatus, wait_for_status,
+    NetworkSpec, Networks, SchedulerHints, ServerStatus, wait_for_status,
 };
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
@@ -656,9 +656,6 @@ async fn request(ctx: &Ctx, a: &BootArgs) -> CliResult<CreateServer> {
     if let Some(p) = &a.admin_pass {
         req = req.admin_pass(p.expose_secret());
     }
-    if a.return_reservation_id {
-        req = req.return_reservation_id(true);
-    }
     Ok(req)
 }
 
@@ -684,16 +681,13 @@ fn check_counts(a: &BootArgs) -> CliResult<()> {
 pub async fn boot(ctx: &Ctx, a: BootArgs) -> CliResult<Output> {
     let req = request(ctx, &a).await?;
     let servers = ctx.cloud.compute.servers();
+    if a.return_reservation_id {
+        let id = servers.create_reservation(&req).await?.value;
+        let mut map = serde_json::Map::new();
+        map.insert("reservation_id".into(), json!(id));
+        return Ok(Output::object(map));
+    }
     let created = servers.create(&req).await?.value;
-    let created = match created {
-        CreateServerResult::Server(created) => created,
-        CreateServerResult::Reservation(id) => {
-            let mut map = serde_json::Map::new();
-            map.insert("reservation_id".into(), json!(id));
-            return Ok(Output::object(map));
-        }
-        _ => return Err(CliError::api("unexpected answer to the create request")),
-    };
     let server = if a.poll {
         let (options, reporter) = ctx.wait.options("Server building", &created.id);
         interruptible(

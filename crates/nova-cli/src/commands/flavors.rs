@@ -92,12 +92,7 @@ impl FlavorListArgs {
 pub async fn list(ctx: &Ctx, args: FlavorListArgs) -> CliResult<Output> {
     let query = args.query()?;
     let compute = ctx.cloud.compute.as_ref();
-    let mut flavors = compute
-        .flavors()
-        .list_detail_with(&query)
-        .await?
-        .value
-        .items;
+    let mut flavors = compute.flavors().list_detail(&query).await?.value.items;
     if args.extra_specs {
         // Nova embeds them from 2.61; before, novaclient reads each flavor's os-extra_specs.
         for flavor in flavors.iter_mut().filter(|f| f.extra_specs.is_none()) {

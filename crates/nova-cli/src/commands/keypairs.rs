@@ -62,10 +62,17 @@ pub async fn list(
             if let Some(l) = limit {
                 query = query.limit(l);
             }
-            compute.keypairs().list_with(&query).await?.value.items
+            compute.keypairs().list(&query).await?.value.items
         }
         (Some(u), false) => compute.user_keypairs().list(u).await?.value,
-        (None, false) => compute.keypairs().list().await?.value,
+        (None, false) => {
+            compute
+                .keypairs()
+                .list(&KeypairQuery::new())
+                .await?
+                .value
+                .items
+        }
     };
     let rows = keypairs
         .iter()

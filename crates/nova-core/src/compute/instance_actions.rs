@@ -6,6 +6,8 @@ use crate::types::{InstanceAction, InstanceActionQuery, Page};
 use crate::{ApiResponse, Result};
 
 /// Instance actions and their events (`/servers/{id}/os-instance-actions`).
+// The defaults ignore their arguments: they only say the operation is not supported.
+#[allow(unused_variables)]
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait InstanceActionApi: Send + Sync + std::fmt::Debug {
@@ -16,8 +18,12 @@ pub trait InstanceActionApi: Send + Sync + std::fmt::Debug {
         &self,
         server_id: &str,
         query: &InstanceActionQuery,
-    ) -> Result<ApiResponse<Page<InstanceAction>>>;
+    ) -> Result<ApiResponse<Page<InstanceAction>>> {
+        crate::compute::not_supported("instance_actions.list")
+    }
     /// `GET /servers/{id}/os-instance-actions/{request_id}` with its events (all versions;
     /// events for everyone from 2.51, `hostId`/`host` 2.62+, `details` 2.84+).
-    async fn get(&self, server_id: &str, request_id: &str) -> Result<ApiResponse<InstanceAction>>;
+    async fn get(&self, server_id: &str, request_id: &str) -> Result<ApiResponse<InstanceAction>> {
+        crate::compute::not_supported("instance_actions.get")
+    }
 }

@@ -28,6 +28,8 @@ mod user_keypairs;
 
 use std::sync::Arc;
 
+use futures::stream::BoxStream;
+
 pub use aggregates::AggregateApi;
 pub use availability_zones::AvailabilityZoneApi;
 pub use consoles::ConsoleApi;
@@ -93,55 +95,202 @@ pub use usage_audit::MockInstanceUsageAuditLogApi;
 #[cfg(any(test, feature = "mocks"))]
 pub use user_keypairs::MockUserKeypairApi;
 
-use crate::MicroVersion;
+use crate::{Error, MicroVersion, Result};
+
+/// What every defaulted trait method answers: [`Error::NotSupported`] for `operation`.
+pub(crate) fn not_supported<T>(operation: &'static str) -> Result<T> {
+    Err(Error::NotSupported { operation })
+}
+
+/// [`not_supported`] as a one-item stream, for the `list_all` defaults.
+pub(crate) fn not_supported_stream<T: Send + 'static>(
+    operation: &'static str,
+) -> BoxStream<'static, Result<T>> {
+    Box::pin(futures::stream::once(
+        async move { not_supported(operation) },
+    ))
+}
+
+/// An area this client does not implement: every operation of every compute trait answers
+/// [`Error::NotSupported`]. What the [`ComputeClient`] accessors return by default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unsupported;
+
+impl AggregateApi for Unsupported {}
+impl AvailabilityZoneApi for Unsupported {}
+impl ConsoleApi for Unsupported {}
+impl FlavorAdminApi for Unsupported {}
+impl FlavorApi for Unsupported {}
+impl HypervisorApi for Unsupported {}
+impl InstanceActionApi for Unsupported {}
+impl KeypairApi for Unsupported {}
+impl LimitsApi for Unsupported {}
+impl MigrationApi for Unsupported {}
+impl QuotaApi for Unsupported {}
+impl QuotaClassApi for Unsupported {}
+impl ServerDiagnosticsApi for Unsupported {}
+impl ServerGroupApi for Unsupported {}
+impl ServerInterfaceApi for Unsupported {}
+impl ServerMigrationApi for Unsupported {}
+impl ServerVolumeApi for Unsupported {}
+impl ServerApi for Unsupported {}
+impl ServiceApi for Unsupported {}
+impl UsageApi for Unsupported {}
+impl InstanceUsageAuditLogApi for Unsupported {}
+impl UserKeypairApi for Unsupported {}
 
 /// A compute client for one negotiated microversion of one major API version.
+///
+/// Only [`microversion`](Self::microversion) is required: every accessor defaults to
+/// [`Unsupported`], whose every operation answers [`Error::NotSupported`], so a new area
+/// (and, in each area trait, a new operation) is an additive change and a mock or fake
+/// implements only what it uses.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 pub trait ComputeClient: Send + Sync + std::fmt::Debug {
     /// The microversion every request of this client carries.
     fn microversion(&self) -> MicroVersion;
     /// Servers and their actions.
-    fn servers(&self) -> Arc<dyn ServerApi>;
+    fn servers(&self) -> Arc<dyn ServerApi> {
+        Arc::new(Unsupported)
+    }
     /// Flavors.
-    fn flavors(&self) -> Arc<dyn FlavorApi>;
+    fn flavors(&self) -> Arc<dyn FlavorApi> {
+        Arc::new(Unsupported)
+    }
     /// Keypairs.
-    fn keypairs(&self) -> Arc<dyn KeypairApi>;
+    fn keypairs(&self) -> Arc<dyn KeypairApi> {
+        Arc::new(Unsupported)
+    }
     /// Absolute limits.
-    fn limits(&self) -> Arc<dyn LimitsApi>;
+    fn limits(&self) -> Arc<dyn LimitsApi> {
+        Arc::new(Unsupported)
+    }
     /// Availability zones.
-    fn availability_zones(&self) -> Arc<dyn AvailabilityZoneApi>;
+    fn availability_zones(&self) -> Arc<dyn AvailabilityZoneApi> {
+        Arc::new(Unsupported)
+    }
     /// Server groups.
-    fn server_groups(&self) -> Arc<dyn ServerGroupApi>;
+    fn server_groups(&self) -> Arc<dyn ServerGroupApi> {
+        Arc::new(Unsupported)
+    }
     /// Quota sets and another project's limits.
-    fn quotas(&self) -> Arc<dyn QuotaApi>;
+    fn quotas(&self) -> Arc<dyn QuotaApi> {
+        Arc::new(Unsupported)
+    }
     /// Quota classes.
-    fn quota_classes(&self) -> Arc<dyn QuotaClassApi>;
+    fn quota_classes(&self) -> Arc<dyn QuotaClassApi> {
+        Arc::new(Unsupported)
+    }
     /// Flavor management (create, delete, extra specs, access).
-    fn flavor_admin(&self) -> Arc<dyn FlavorAdminApi>;
+    fn flavor_admin(&self) -> Arc<dyn FlavorAdminApi> {
+        Arc::new(Unsupported)
+    }
     /// Keypairs of another user (2.10+, admin).
-    fn user_keypairs(&self) -> Arc<dyn UserKeypairApi>;
+    fn user_keypairs(&self) -> Arc<dyn UserKeypairApi> {
+        Arc::new(Unsupported)
+    }
     /// Live migrations of one server (`/servers/{id}/migrations`).
-    fn server_migrations(&self) -> Arc<dyn ServerMigrationApi>;
+    fn server_migrations(&self) -> Arc<dyn ServerMigrationApi> {
+        Arc::new(Unsupported)
+    }
     /// Migrations of every server (`/os-migrations`, admin).
-    fn migrations(&self) -> Arc<dyn MigrationApi>;
+    fn migrations(&self) -> Arc<dyn MigrationApi> {
+        Arc::new(Unsupported)
+    }
     /// Port interfaces of a server: attach, show, detach (`/servers/{id}/os-interface`).
-    fn server_interfaces(&self) -> Arc<dyn ServerInterfaceApi>;
+    fn server_interfaces(&self) -> Arc<dyn ServerInterfaceApi> {
+        Arc::new(Unsupported)
+    }
     /// Volume attachments of a server: attach, show, update, detach (`/servers/{id}/os-volume_attachments`).
-    fn server_volumes(&self) -> Arc<dyn ServerVolumeApi>;
+    fn server_volumes(&self) -> Arc<dyn ServerVolumeApi> {
+        Arc::new(Unsupported)
+    }
     /// Remote consoles (2.6+), the older console actions and console auth tokens.
-    fn consoles(&self) -> Arc<dyn ConsoleApi>;
+    fn consoles(&self) -> Arc<dyn ConsoleApi> {
+        Arc::new(Unsupported)
+    }
     /// Instance actions and their events (`/servers/{id}/os-instance-actions`).
-    fn instance_actions(&self) -> Arc<dyn InstanceActionApi>;
+    fn instance_actions(&self) -> Arc<dyn InstanceActionApi> {
+        Arc::new(Unsupported)
+    }
     /// Server diagnostics and NUMA topology (2.78+).
-    fn server_diagnostics(&self) -> Arc<dyn ServerDiagnosticsApi>;
+    fn server_diagnostics(&self) -> Arc<dyn ServerDiagnosticsApi> {
+        Arc::new(Unsupported)
+    }
     /// Hypervisors (`/os-hypervisors`, admin).
-    fn hypervisors(&self) -> Arc<dyn HypervisorApi>;
+    fn hypervisors(&self) -> Arc<dyn HypervisorApi> {
+        Arc::new(Unsupported)
+    }
     /// Compute services (`/os-services`, admin).
-    fn services(&self) -> Arc<dyn ServiceApi>;
+    fn services(&self) -> Arc<dyn ServiceApi> {
+        Arc::new(Unsupported)
+    }
     /// Host aggregates (`/os-aggregates`, admin).
-    fn aggregates(&self) -> Arc<dyn AggregateApi>;
+    fn aggregates(&self) -> Arc<dyn AggregateApi> {
+        Arc::new(Unsupported)
+    }
     /// Simple tenant usage (`/os-simple-tenant-usage`).
-    fn usage(&self) -> Arc<dyn UsageApi>;
+    fn usage(&self) -> Arc<dyn UsageApi> {
+        Arc::new(Unsupported)
+    }
     /// The instance usage audit log (`/os-instance_usage_audit_log`, admin).
-    fn usage_audit_logs(&self) -> Arc<dyn InstanceUsageAuditLogApi>;
+    fn usage_audit_logs(&self) -> Arc<dyn InstanceUsageAuditLogApi> {
+        Arc::new(Unsupported)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::StreamExt;
+
+    use super::*;
+    use crate::types::{CreateServer, ServerQuery};
+
+    /// A client written before any area existed: only the required method.
+    #[derive(Debug)]
+    struct OnlyMicroversion;
+
+    impl ComputeClient for OnlyMicroversion {
+        fn microversion(&self) -> MicroVersion {
+            MicroVersion::new(2, 1)
+        }
+    }
+
+    #[tokio::test]
+    async fn defaults_answer_not_supported_with_the_operation() {
+        let client = OnlyMicroversion;
+        let err = client
+            .servers()
+            .create_reservation(&CreateServer::new("a", "1"))
+            .await
+            .expect_err("default");
+        assert!(
+            matches!(
+                err,
+                Error::NotSupported {
+                    operation: "servers.create_reservation"
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(!err.may_have_reached_server());
+        let listed: Vec<_> = client
+            .servers()
+            .list_all(ServerQuery::default())
+            .collect()
+            .await;
+        assert!(matches!(
+            listed.as_slice(),
+            [Err(Error::NotSupported {
+                operation: "servers.list_all"
+            })]
+        ));
+        let err = client.flavors().get("1").await.expect_err("default");
+        assert!(matches!(
+            err,
+            Error::NotSupported {
+                operation: "flavors.get"
+            }
+        ));
+    }
 }

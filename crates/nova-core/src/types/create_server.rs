@@ -27,8 +27,6 @@ pub struct CreateServer {
     pub metadata: BTreeMap<String, String>,
     /// `personality` files (below 2.57).
     pub personality: Vec<PersonalityFile>,
-    /// `return_reservation_id`.
-    pub return_reservation_id: bool,
     /// `min_count`.
     pub min_count: Option<u32>,
     /// `max_count`.
@@ -376,11 +374,6 @@ impl CreateServer {
             path: path.into(),
             contents: contents.into(),
         });
-        self
-    }
-    /// Asks for `{"reservation_id": ...}` instead of the server.
-    pub fn return_reservation_id(mut self, yes: bool) -> Self {
-        self.return_reservation_id = yes;
         self
     }
     /// `min_count`.

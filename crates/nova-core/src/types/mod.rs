@@ -66,9 +66,8 @@ pub use migration::*;
 pub use page::Page;
 pub use quota::{QuotaClassSet, QuotaDetail, QuotaSet, QuotaSetDetail, UpdateQuotaSet};
 pub use server::{
-    AttachedVolume, CreateServerResult, CreatedServer, DiskConfig, EmbeddedFlavor, Fault, ImageRef,
-    PowerState, SecurityGroupRef, Server, ServerFlavor, ServerImage, ServerStatus, TaskState,
-    VmState,
+    AttachedVolume, CreatedServer, DiskConfig, EmbeddedFlavor, Fault, ImageRef, PowerState,
+    SecurityGroupRef, Server, ServerFlavor, ServerImage, ServerStatus, TaskState, VmState,
 };
 pub use server_action::{CreateBackup, FLOATING_IP_ACTIONS, ServerSecurityGroup};
 pub use server_action::{CreateImage, RebootType, ServerAction};

@@ -594,13 +594,3 @@ pub struct CreatedServer {
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
-
-/// What `POST /servers` returned: one server, or (with `return_reservation_id`) a reservation id.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum CreateServerResult {
-    /// One server was created (`{"server": {...}}`).
-    Server(CreatedServer),
-    /// `return_reservation_id` was set: `{"reservation_id": "r-..."}`.
-    Reservation(String),
-}

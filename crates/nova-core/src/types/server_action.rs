@@ -1,7 +1,5 @@
 //! Server actions (`POST /servers/{id}/action`) that answer with no useful body.
 
-use secrecy::SecretString;
-
 use super::field_gate::{self as gate, FieldGate};
 use super::server::DiskConfig;
 use super::string_enum::string_enum;
@@ -16,7 +14,7 @@ string_enum! {
     }
 }
 
-/// An action on a server. Rebuild and create-image have their own calls because they
+/// An action on a server. Rebuild, create-image and rescue have their own calls because they
 /// return data.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -42,13 +40,6 @@ pub enum ServerAction {
     },
     /// `unlock`.
     Unlock,
-    /// `rescue`.
-    Rescue {
-        /// `adminPass` for the rescue image (never printed).
-        admin_pass: Option<SecretString>,
-        /// `rescue_image_ref`.
-        image_ref: Option<String>,
-    },
     /// `unrescue`.
     Unrescue,
     /// `resize`.
@@ -97,7 +88,6 @@ impl ServerAction {
             Self::Resume => "resume",
             Self::Lock { .. } => "lock",
             Self::Unlock => "unlock",
-            Self::Rescue { .. } => "rescue",
             Self::Unrescue => "unrescue",
             Self::Resize { .. } => "resize",
             Self::ConfirmResize => "confirmResize",

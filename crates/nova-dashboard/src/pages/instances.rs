@@ -65,9 +65,14 @@ pub async fn names(cloud: &CloudConnection) -> Names {
             .collect::<HashMap<_, _>>();
     }
     if cloud.microversion() < nova_core::MicroVersion::new(2, 47)
-        && let Ok(flavors) = cloud.compute.flavors().list().await
+        && let Ok(flavors) = cloud.compute.flavors().list(&Default::default()).await
     {
-        names.flavors = flavors.value.into_iter().map(|f| (f.id, f.name)).collect();
+        names.flavors = flavors
+            .value
+            .items
+            .into_iter()
+            .map(|f| (f.id, f.name))
+            .collect();
     }
     names
 }

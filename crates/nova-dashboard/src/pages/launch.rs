@@ -7,9 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 use maud::{Markup, html};
-use nova_v2::{
-    CreateKeypair, CreateServerResult, Flavor, Keypair, Limits, ServerGroup, ServerGroupQuery,
-};
+use nova_v2::{CreateKeypair, Flavor, Keypair, Limits, ServerGroup, ServerGroupQuery};
 
 use super::layout::{csrf_field, error_box, notice, page};
 use super::view;
@@ -42,22 +40,23 @@ async fn choices(cloud: &CloudConnection) -> Result<Choices, DashboardError> {
         compute.limits(),
     );
     let group_query = ServerGroupQuery::default();
+    let (flavor_query, keypair_query) = (Default::default(), Default::default());
     let (flavors, images, keypairs, zones, groups, networks, limits) = futures::join!(
-        flavor_api.list_detail(),
+        flavor_api.list_detail(&flavor_query),
         cloud.images(),
-        keypair_api.list(),
+        keypair_api.list(&keypair_query),
         zone_api.list(),
         group_api.list(&group_query),
         cloud.networks(),
         limits_api.get(),
     );
-    let mut flavors = flavors?.value;
+    let mut flavors = flavors?.value.items;
     flavors
         .sort_by(|a, b| (a.vcpus, a.ram, a.disk, &a.name).cmp(&(b.vcpus, b.ram, b.disk, &b.name)));
     Ok(Choices {
         flavors,
         images: images?,
-        keypairs: keypairs.map(|k| k.value).unwrap_or_default(),
+        keypairs: keypairs.map(|k| k.value.items).unwrap_or_default(),
         zones: zones
             .map(|z| {
                 z.value
@@ -359,21 +358,12 @@ pub async fn submit(State(state): State<SharedState>, headers: HeaderMap, body: 
     match cloud.compute.servers().create(&request).await {
         Ok(created) => {
             let rid = created.request_id.clone().unwrap_or_else(|| "-".into());
-            match created.value {
-                CreateServerResult::Server(server) => {
-                    tracing::info!(id = %server.id, request_id = %rid, "server created");
-                    state
-                        .sessions
-                        .set_flash(&authed.id, format!("Launch requested (request {rid})."));
-                    redirect(&view::server_path(&server.id, ""))
-                }
-                _ => {
-                    state
-                        .sessions
-                        .set_flash(&authed.id, format!("Launch requested (request {rid})."));
-                    redirect("/instances")
-                }
-            }
+            let server = created.value;
+            tracing::info!(id = %server.id, request_id = %rid, "server created");
+            state
+                .sessions
+                .set_flash(&authed.id, format!("Launch requested (request {rid})."));
+            redirect(&view::server_path(&server.id, ""))
         }
         Err(error) if error.status() == Some(StatusCode::UNAUTHORIZED) => {
             failure(&state, &authed, error.into())
