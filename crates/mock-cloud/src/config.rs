@@ -36,6 +36,8 @@ pub struct MockConfig {
     pub nova: crate::nova::resources::NovaConfig,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<TlsConfig>,
+    /// The OpenID Connect provider and Keystone's federation set-up.
+    pub oidc: crate::oidc::OidcConfig,
 }
 
 /// The certificate of an HTTPS mock cloud (PEM files).
@@ -57,6 +59,7 @@ impl Default for MockConfig {
             versions: VersionsConfig::default(),
             nova: crate::nova::resources::NovaConfig::default(),
             tls: None,
+            oidc: crate::oidc::OidcConfig::default(),
         }
     }
 }
