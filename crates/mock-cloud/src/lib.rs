@@ -54,6 +54,7 @@ pub mod keystone;
 pub mod nova;
 pub mod oidc;
 pub mod request_id;
+pub mod request_log;
 pub mod server;
 pub mod state;
 
@@ -111,7 +112,12 @@ impl MockCloud {
             &format!("{scheme}://{addr}"),
             &format!("{scheme}://{idp_addr}"),
         ));
-        let router = app::router(Arc::clone(&state)).merge(glance::router(Arc::clone(&state)));
+        let router = app::router(Arc::clone(&state))
+            .merge(glance::router(Arc::clone(&state)))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                record_request,
+            ));
         let (shutdown, receiver) = watch::channel(false);
         let idp_task = tokio::spawn(server::serve(
             idp_listener,
@@ -152,6 +158,12 @@ impl MockCloud {
         &self.state.oidc
     }
 
+    /// Every request Keystone, Nova, Glance and the control API read (the
+    /// last 512; bodies up to 1 MiB with a `Content-Length`).
+    pub fn received(&self) -> Vec<request_log::ReceivedRequest> {
+        self.state.received.entries()
+    }
+
     /// The socket address served.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -190,4 +202,14 @@ impl Drop for MockCloud {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// Records each request of the main listener in [`AppState::received`].
+async fn record_request(
+    axum::extract::State(state): axum::extract::State<SharedState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let request = state.received.record(request).await;
+    next.run(request).await
 }

@@ -35,6 +35,8 @@ pub struct AppState {
     pub urls: Urls,
     /// The OpenID Connect provider (on its own origin).
     pub oidc: crate::oidc::OidcProvider,
+    /// What the main listener read.
+    pub received: crate::request_log::RequestLog,
 }
 
 impl AppState {
@@ -52,6 +54,7 @@ impl AppState {
                 "{}/oidc",
                 idp_base_url.trim_end_matches('/')
             )),
+            received: crate::request_log::RequestLog::default(),
             nova: crate::nova::resources::NovaStore::new(&config.nova),
             keystone: KeystoneStore::new(&config.keystone, &urls),
             counters: Counters::default(),

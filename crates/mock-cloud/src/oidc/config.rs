@@ -26,6 +26,9 @@ pub mod oidc_seed {
     pub const PASSWORD: &str = "alice-idp-password";
     /// Her `sub` claim.
     pub const SUBJECT: &str = "alice-0001";
+    /// The authorization code the token endpoint accepts (as if the
+    /// browser step had returned it), for the first user.
+    pub const AUTHORIZATION_CODE: &str = "mock-authorization-code";
     /// The group claim the mapping turns into Keystone user `demo`.
     pub const GROUP: &str = "demo-members";
 }

@@ -23,9 +23,6 @@ const CLIENT_CREDENTIALS: &str = "client_credentials";
 const AUTHORIZATION_CODE: &str = "authorization_code";
 const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
-/// The authorization code the mock accepts (as if the browser step gave it).
-pub const AUTHORIZATION_CODE_VALUE: &str = "mock-authorization-code";
-
 type Form = HashMap<String, String>;
 
 fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
@@ -259,7 +256,9 @@ fn grant(state: &AppState, headers: &HeaderMap, form: &Form) -> Result<Response,
         AUTHORIZATION_CODE => {
             let code = required(form, "code")?;
             required(form, "redirect_uri")?;
-            let user = users.first().filter(|_| code == AUTHORIZATION_CODE_VALUE);
+            let user = users
+                .first()
+                .filter(|_| code == super::oidc_seed::AUTHORIZATION_CODE);
             let user = user.ok_or_else(|| {
                 oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", "Code not valid")
             })?;

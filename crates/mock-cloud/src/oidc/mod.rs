@@ -29,44 +29,11 @@ pub use config::{
 pub use wire::{Claims, DiscoveryDocument};
 
 use crate::faults::observe;
+use crate::request_log::{ReceivedRequest, RequestLog};
 use crate::state::SharedState;
-
-/// The most requests kept in the log (the oldest are dropped).
-const MAX_RECORDED: usize = 512;
 
 /// The most live tokens and device codes kept (then the expired are dropped).
 const PRUNE_ABOVE: usize = 10_000;
-
-/// A request the provider read.
-#[derive(Clone, Debug)]
-pub struct ReceivedRequest {
-    /// Method.
-    pub method: String,
-    /// Path and query.
-    pub path: String,
-    /// Headers, names lowercase.
-    pub headers: Vec<(String, String)>,
-    /// Body as text (lossy).
-    pub body: String,
-}
-
-impl ReceivedRequest {
-    /// The whole request as text, to search for a value that must not be there.
-    pub fn text(&self) -> String {
-        let headers: Vec<String> = self
-            .headers
-            .iter()
-            .map(|(n, v)| format!("{n}: {v}"))
-            .collect();
-        format!(
-            "{} {}\n{}\n\n{}",
-            self.method,
-            self.path,
-            headers.join("\n"),
-            self.body
-        )
-    }
-}
 
 /// A device authorization waiting for the user.
 #[derive(Clone, Debug)]
@@ -82,7 +49,7 @@ pub struct OidcProvider {
     base: String,
     tokens: Mutex<HashMap<String, Claims>>,
     devices: Mutex<HashMap<String, DeviceGrant>>,
-    received: Mutex<Vec<ReceivedRequest>>,
+    received: RequestLog,
 }
 
 impl OidcProvider {
@@ -92,7 +59,7 @@ impl OidcProvider {
             base: base.trim_end_matches('/').to_owned(),
             tokens: Mutex::new(HashMap::new()),
             devices: Mutex::new(HashMap::new()),
-            received: Mutex::new(Vec::new()),
+            received: RequestLog::default(),
         }
     }
 
@@ -116,16 +83,9 @@ impl OidcProvider {
         format!("{}/device", self.base)
     }
 
-    /// Every request read since start (or [`OidcProvider::clear_received`]), oldest first.
+    /// Every request the provider read, oldest first.
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        self.received.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
-    /// Forgets the recorded requests.
-    pub fn clear_received(&self) {
-        if let Ok(mut r) = self.received.lock() {
-            r.clear();
-        }
+        self.received.entries()
     }
 
     /// The claims of a live access or ID token (introspection).
@@ -148,15 +108,6 @@ impl OidcProvider {
         }
         token
     }
-
-    fn record(&self, request: ReceivedRequest) {
-        if let Ok(mut r) = self.received.lock() {
-            if r.len() >= MAX_RECORDED {
-                r.remove(0);
-            }
-            r.push(request);
-        }
-    }
 }
 
 /// The provider's routes (under `/oidc`), counted and faultable like the rest.
@@ -174,35 +125,12 @@ pub fn router(state: SharedState) -> Router {
         .with_state(state)
 }
 
-/// Records the request (head and body), then passes it on.
+/// Records the request, then passes it on.
 async fn record_request(
     State(state): State<SharedState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    state.oidc.record(ReceivedRequest {
-        method: parts.method.to_string(),
-        path: parts
-            .uri
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    });
-    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-        .await
+    let request = state.oidc.received.record(request).await;
+    next.run(request).await
 }
