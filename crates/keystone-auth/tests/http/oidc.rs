@@ -164,7 +164,7 @@ async fn without_a_scope_the_unscoped_federated_token_is_the_result() {
 async fn client_credentials_by_hand(cloud: &MockCloud) -> serde_json::Value {
     use base64::Engine;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let url = url::Url::parse(&cloud.oidc().token_url()).unwrap();
+    let url = url::Url::parse(&cloud.oidc().token_url()).expect("the bare token request works");
     let basic = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
         oidc_seed::CLIENT_ID,
@@ -176,18 +176,29 @@ async fn client_credentials_by_hand(cloud: &MockCloud) -> serde_json::Value {
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
          Connection: close\r\n\r\n{body}",
         url.path(),
-        url.host_str().unwrap(),
+        url.host_str().expect("the bare token request works"),
         body.len()
     );
-    let mut stream = tokio::net::TcpStream::connect((url.host_str().unwrap(), url.port().unwrap()))
+    let mut stream = tokio::net::TcpStream::connect((
+        url.host_str().expect("the bare token request works"),
+        url.port().expect("the bare token request works"),
+    ))
+    .await
+    .expect("the bare token request works");
+    stream
+        .write_all(request.as_bytes())
         .await
-        .unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
+        .expect("the bare token request works");
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.unwrap();
-    let text = String::from_utf8(response).unwrap();
-    let (_, json) = text.split_once("\r\n\r\n").unwrap();
-    serde_json::from_str(json).unwrap()
+    stream
+        .read_to_end(&mut response)
+        .await
+        .expect("the bare token request works");
+    let text = String::from_utf8(response).expect("the bare token request works");
+    let (_, json) = text
+        .split_once("\r\n\r\n")
+        .expect("the bare token request works");
+    serde_json::from_str(json).expect("the bare token request works")
 }
 
 #[tokio::test]
@@ -268,7 +279,7 @@ fn device_plugin(cloud: &MockCloud, shown: Arc<Mutex<Vec<DeviceCode>>>) -> Oidc 
     )
     .discovery_endpoint(cloud.oidc().discovery_url())
     .scope(demo_scope())
-    .on_device_code(move |code| shown.lock().unwrap().push(code.clone()))
+    .on_device_code(move |code| shown.lock().expect("not poisoned").push(code.clone()))
 }
 
 #[tokio::test]

@@ -25,6 +25,9 @@ const DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 type Form = HashMap<String, String>;
 
+/// An error answer, boxed (a `Response` is large).
+type Rejection = Box<Response>;
+
 fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     let text = serde_json::to_string(body).unwrap_or_default();
     let mut response = (status, text).into_response();
@@ -38,7 +41,7 @@ fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     response
 }
 
-fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> Response {
+fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> Rejection {
     let mut response = json(
         status,
         &OAuthError {
@@ -52,7 +55,7 @@ fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> Re
             HeaderValue::from_static("Basic realm=\"mockidp\""),
         );
     }
-    response
+    Box::new(response)
 }
 
 fn parse_form(body: &Bytes) -> Form {
@@ -97,7 +100,7 @@ fn authenticate_client<'a>(
     state: &'a AppState,
     headers: &HeaderMap,
     form: &Form,
-) -> Result<&'a OidcClientConfig, Response> {
+) -> Result<&'a OidcClientConfig, Rejection> {
     let invalid = || {
         oauth_error(
             StatusCode::UNAUTHORIZED,
@@ -122,7 +125,7 @@ fn authenticate_client<'a>(
                     .map(|(_, v)| v.into_owned())
                     .unwrap_or_default()
             };
-            Ok::<_, Response>((decode(id), Some(decode(secret))))
+            Ok::<_, Rejection>((decode(id), Some(decode(secret))))
         })
         .transpose()?;
     let (id, secret) = match basic {
@@ -184,7 +187,7 @@ fn issue_tokens(
     )
 }
 
-fn required<'a>(form: &'a Form, key: &str) -> Result<&'a str, Response> {
+fn required<'a>(form: &'a Form, key: &str) -> Result<&'a str, Rejection> {
     form.get(key)
         .map(String::as_str)
         .filter(|v| !v.is_empty())
@@ -201,11 +204,12 @@ fn required<'a>(form: &'a Form, key: &str) -> Result<&'a str, Response> {
 pub async fn token(State(state): State<SharedState>, headers: HeaderMap, body: Bytes) -> Response {
     let form = parse_form(&body);
     match grant(&state, &headers, &form) {
-        Ok(response) | Err(response) => response,
+        Ok(response) => response,
+        Err(rejection) => *rejection,
     }
 }
 
-fn grant(state: &AppState, headers: &HeaderMap, form: &Form) -> Result<Response, Response> {
+fn grant(state: &AppState, headers: &HeaderMap, form: &Form) -> Result<Response, Rejection> {
     let grant_type = required(form, "grant_type")?;
     let client = authenticate_client(state, headers, form)?;
     let scope = form
@@ -284,7 +288,7 @@ fn device_poll(
     client: &OidcClientConfig,
     device_code: &str,
     scope: &str,
-) -> Result<Response, Response> {
+) -> Result<Response, Rejection> {
     let script = &state.config.oidc.device;
     let now = state.now();
     let polls = {
@@ -369,7 +373,7 @@ pub async fn device_authorization(
     let form = parse_form(&body);
     let client = match authenticate_client(&state, &headers, &form) {
         Ok(client) => client,
-        Err(response) => return response,
+        Err(rejection) => return *rejection,
     };
     let script = &state.config.oidc.device;
     let now = state.now();
@@ -416,11 +420,11 @@ pub async fn introspection(
     body: Bytes,
 ) -> Response {
     let form = parse_form(&body);
-    if let Err(response) = authenticate_client(&state, &headers, &form) {
-        return response;
+    if let Err(rejection) = authenticate_client(&state, &headers, &form) {
+        return *rejection;
     }
     let Some(token) = form.get("token") else {
-        return oauth_error(
+        return *oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "Missing parameter: token",
