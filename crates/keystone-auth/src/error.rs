@@ -296,6 +296,11 @@ pub enum Error {
     #[error("{0}")]
     AuthReceiptRequired(Box<crate::plugin::AuthReceipt>),
 
+    /// The OpenID Connect provider refused, could not be reached, or
+    /// answered something unusable (see [`OidcError`](crate::OidcError)).
+    #[error(transparent)]
+    Oidc(Box<crate::plugin::OidcError>),
+
     /// An `auth_type` this crate does not implement.
     /// No request was sent.
     #[error(
@@ -332,6 +337,7 @@ impl Error {
             Self::Http(e) => Some(e.status),
             Self::AuthenticationFailed { status, .. } => *status,
             Self::AuthReceiptRequired(_) => Some(StatusCode::UNAUTHORIZED),
+            Self::Oidc(e) => e.status(),
             _ => None,
         }
     }
@@ -369,6 +375,7 @@ impl Error {
             | Self::TokenExpiredOnArrival { .. }
             | Self::AuthReceiptRequired(_)
             | Self::Decode { .. } => true,
+            Self::Oidc(e) => e.may_have_reached_server(),
             Self::Connect { .. }
             | Self::AuthenticationFailed { .. }
             | Self::EndpointNotFound { .. }

@@ -46,6 +46,7 @@ impl Error {
             Error::Http(_) => ErrorKind::Http,
             Error::AuthenticationFailed { .. } => ErrorKind::Authentication,
             Error::AuthReceiptRequired(_) => ErrorKind::MoreFactorsRequired,
+            Error::Oidc(e) => e.kind(),
             Error::Connect { .. } => ErrorKind::Connect,
             Error::Tls { .. } => ErrorKind::Tls,
             Error::Timeout { .. } => ErrorKind::Timeout,

@@ -57,6 +57,7 @@ pub use plugin::{
     AUTH_RECEIPT_HEADER, ApplicationCredential, AuthContext, AuthPlugin, AuthReceipt, Factor,
     MultiFactor, NoAuth, OAuth2ClientCredential, Password, RestoredAuth, StaticToken, Token, Totp,
 };
+pub use plugin::{AccessTokenType, DeviceCode, Oidc, OidcError};
 pub use session::{Request, RequestTiming, Response, RetryPolicy, Session, SessionBuilder};
 
 /// Re-exported so callers can name header and body types without adding the crates.

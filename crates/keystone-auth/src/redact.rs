@@ -50,6 +50,9 @@ const SECRET_KEYS: &[&str] = &[
     "passcode",
     "private_key",
     "client_secret",
+    "device_code",
+    "id_token",
+    "refresh_token",
 ];
 
 /// The shortest value [`register_secret`] remembers.

@@ -4,6 +4,7 @@ mod http {
     pub mod catalog;
     pub mod config;
     pub mod logging;
+    pub mod oidc;
     pub mod plugins;
     pub mod reauth;
     pub mod redirects;

@@ -38,6 +38,8 @@ pub struct MockConfig {
     pub tls: Option<TlsConfig>,
     /// Timeouts and the connection limit of the HTTP server.
     pub connections: ConnectionConfig,
+    /// The OpenID Connect provider and Keystone's federation set-up.
+    pub oidc: crate::oidc::OidcConfig,
 }
 
 /// How long the server waits for a client, and how many sockets it holds, so slow or
@@ -90,6 +92,7 @@ impl Default for MockConfig {
             nova: crate::nova::resources::NovaConfig::default(),
             tls: None,
             connections: ConnectionConfig::default(),
+            oidc: crate::oidc::OidcConfig::default(),
         }
     }
 }

@@ -29,6 +29,11 @@
 //!   ids) and reaches [`nova::resources`] with a [`nova::NovaCtx`].
 //! - Glance ([`glance`]): `GET /image/v2/images[/{id}]`, the images Nova
 //!   knows, so clients can resolve image names (catalog type `image`).
+//! - OpenID Connect ([`oidc`]), on its own port (origin): discovery, token
+//!   (password, client credentials, authorization code, device grants),
+//!   device authorization, introspection; Keystone's
+//!   `OS-FEDERATION/identity_providers/{idp}/protocols/{protocol}/auth`
+//!   turns its bearer tokens into unscoped federated tokens.
 //! - Control ([`control_http`], in process [`Control`]): counters per route
 //!   template, [`Fault`]s, token revocation and lifetime, clock, redirect, echo.
 //!
@@ -49,7 +54,9 @@ pub mod glance;
 mod idle;
 pub mod keystone;
 pub mod nova;
+pub mod oidc;
 pub mod request_id;
+pub mod request_log;
 pub mod server;
 pub mod state;
 
@@ -77,6 +84,7 @@ pub struct MockCloud {
     addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
+    idp_task: JoinHandle<()>,
 }
 
 impl std::fmt::Debug for MockCloud {
@@ -102,9 +110,27 @@ impl MockCloud {
         let tls = config.tls.as_ref().map(server::tls_acceptor).transpose()?;
         let limits = config.connections.clone();
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let state = Arc::new(AppState::new(config, &format!("{scheme}://{addr}")));
-        let router = app::router(Arc::clone(&state)).merge(glance::router(Arc::clone(&state)));
+        let idp_listener = tokio::net::TcpListener::bind((host, 0)).await?;
+        let idp_addr = idp_listener.local_addr()?;
+        let state = Arc::new(AppState::with_idp(
+            config,
+            &format!("{scheme}://{addr}"),
+            &format!("{scheme}://{idp_addr}"),
+        ));
+        let router = app::router(Arc::clone(&state))
+            .merge(glance::router(Arc::clone(&state)))
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                record_request,
+            ));
         let (shutdown, receiver) = watch::channel(false);
+        let idp_task = tokio::spawn(server::serve(
+            idp_listener,
+            oidc::router(Arc::clone(&state)),
+            receiver.clone(),
+            tls.clone(),
+            limits.clone(),
+        ));
         let task = tokio::spawn(server::serve(listener, router, receiver, tls, limits));
         tracing::info!(url = %state.urls.base, "mock cloud listening");
         Ok(MockCloud {
@@ -113,6 +139,7 @@ impl MockCloud {
             addr,
             shutdown,
             task,
+            idp_task,
         })
     }
 
@@ -129,6 +156,18 @@ impl MockCloud {
     /// `http://127.0.0.1:PORT/compute/v2.1`
     pub fn compute_url(&self) -> &str {
         &self.state.urls.compute
+    }
+
+    /// The OpenID Connect provider: its issuer is `http://127.0.0.1:OTHER_PORT/oidc`
+    /// (another origin than Keystone's), its request log, its introspection.
+    pub fn oidc(&self) -> &oidc::OidcProvider {
+        &self.state.oidc
+    }
+
+    /// Every request Keystone, Nova, Glance and the control API read (the
+    /// last 512; bodies up to 1 MiB with a `Content-Length`).
+    pub fn received(&self) -> Vec<request_log::ReceivedRequest> {
+        self.state.received.entries()
     }
 
     /// The socket address served.
@@ -161,6 +200,7 @@ impl MockCloud {
     pub fn shutdown(&self) {
         let _ = self.shutdown.send(true);
         self.task.abort();
+        self.idp_task.abort();
     }
 }
 
@@ -168,4 +208,14 @@ impl Drop for MockCloud {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// Records each request of the main listener in [`AppState::received`].
+async fn record_request(
+    axum::extract::State(state): axum::extract::State<SharedState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let request = state.received.record(request).await;
+    next.run(request).await
 }

@@ -33,13 +33,28 @@ pub struct AppState {
     pub echo: EchoLog,
     /// Where the cloud listens.
     pub urls: Urls,
+    /// The OpenID Connect provider (on its own origin).
+    pub oidc: crate::oidc::OidcProvider,
+    /// What the main listener read.
+    pub received: crate::request_log::RequestLog,
 }
 
 impl AppState {
     /// Builds the state for a cloud listening at `base_url` (`http://127.0.0.1:PORT`).
     pub fn new(config: MockConfig, base_url: &str) -> Self {
+        Self::with_idp(config, base_url, base_url)
+    }
+
+    /// [`AppState::new`] with the OpenID Connect provider at `idp_base_url`
+    /// (`http://127.0.0.1:OTHER_PORT`; its issuer is `<idp_base_url>/oidc`).
+    pub fn with_idp(config: MockConfig, base_url: &str, idp_base_url: &str) -> Self {
         let urls = Urls::new(base_url);
         Self {
+            oidc: crate::oidc::OidcProvider::new(&format!(
+                "{}/oidc",
+                idp_base_url.trim_end_matches('/')
+            )),
+            received: crate::request_log::RequestLog::default(),
             nova: crate::nova::resources::NovaStore::new(&config.nova),
             keystone: KeystoneStore::new(&config.keystone, &urls),
             counters: Counters::default(),

@@ -13,6 +13,11 @@ pub(crate) enum Method {
     MultiFactor,
     OAuth2ClientCredential,
     NoAuth,
+    OidcPassword,
+    OidcClientCredentials,
+    OidcAuthorizationCode,
+    OidcDeviceAuthorization,
+    OidcAccessToken,
 }
 
 /// A name and what it selects; `Err(reason)` for names refused.
@@ -58,11 +63,11 @@ const TABLE: &[Entry] = &[
     ),
     ("v2password", Err(V2)),
     ("v2token", Err(V2)),
-    ("v3oidcpassword", Err(NOT_YET)),
-    ("v3oidcclientcredentials", Err(NOT_YET)),
-    ("v3oidcaccesstoken", Err(NOT_YET)),
-    ("v3oidcdeviceauthz", Err(NOT_YET)),
-    ("v3oidcauthcode", Err(NOT_YET)),
+    ("v3oidcpassword", Ok(Method::OidcPassword)),
+    ("v3oidcclientcredentials", Ok(Method::OidcClientCredentials)),
+    ("v3oidcauthcode", Ok(Method::OidcAuthorizationCode)),
+    ("v3oidcdeviceauthz", Ok(Method::OidcDeviceAuthorization)),
+    ("v3oidcaccesstoken", Ok(Method::OidcAccessToken)),
     ("v3oauth2mtlsclientcredential", Err(NOT_YET)),
     ("v3oauth1", Err(NOT_YET)),
     ("v3samlpassword", Err(NOT_YET)),

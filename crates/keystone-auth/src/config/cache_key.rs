@@ -7,7 +7,8 @@ use crate::config::CloudConfig;
 impl CloudConfig {
     /// A hex SHA-256 of the settings that decide which token Keystone
     /// issues (auth type, auth URL, user, scope, application credential id,
-    /// OAuth2 client id, region, interface): two configurations with the
+    /// OAuth2 client id, OIDC identity provider, protocol, client and
+    /// endpoints, region, interface): two configurations with the
     /// same key may share a cached token. No secret goes into it, so the
     /// key says nothing about a password or passcode.
     pub fn auth_cache_key(&self) -> String {
@@ -54,6 +55,19 @@ impl CloudConfig {
             }
         }
         hasher.update(a.auth_methods.join(",").as_bytes());
+        // OpenID Connect: which provider and client the federated token comes through.
+        let o = &a.oidc;
+        for value in [
+            &o.identity_provider,
+            &o.protocol,
+            &o.client_id,
+            &o.discovery_endpoint,
+            &o.access_token_endpoint,
+        ] {
+            let value = value.as_deref().unwrap_or("\u{0}");
+            hasher.update((value.len() as u64).to_be_bytes());
+            hasher.update(value.as_bytes());
+        }
         hex::encode(hasher.finalize())
     }
 }

@@ -315,6 +315,7 @@ fn from_entry(name: &str, entry: &Value) -> Result<CloudConfig> {
             oauth2_endpoint: a("oauth2_endpoint"),
             oauth2_client_id: a("oauth2_client_id"),
             oauth2_client_secret: a("oauth2_client_secret").map(SecretString::from),
+            oidc: crate::config::OidcSettings::read(a),
         },
         region_name,
         interface: t("interface").or_else(|| t("endpoint_type")),

@@ -54,6 +54,9 @@ pub(crate) fn from_env_map(env: &HashMap<String, String>) -> CloudConfig {
             oauth2_endpoint: get("OS_OAUTH2_ENDPOINT"),
             oauth2_client_id: get("OS_OAUTH2_CLIENT_ID"),
             oauth2_client_secret: secret("OS_OAUTH2_CLIENT_SECRET"),
+            oidc: crate::config::OidcSettings::read(|name| {
+                get(&format!("OS_{}", name.to_ascii_uppercase()))
+            }),
         },
         region_name: get("OS_REGION_NAME"),
         interface: first(&["OS_INTERFACE", "OS_ENDPOINT_TYPE"]),

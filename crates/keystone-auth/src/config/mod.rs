@@ -6,6 +6,7 @@ mod auth_types;
 mod cache_key;
 mod clouds_yaml;
 mod env;
+mod oidc;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 
 pub use clouds_yaml::ConfigSearch;
+pub use oidc::OidcSettings;
 
 use crate::adapter::Adapter;
 use crate::catalog::{EndpointFilter, Interface};
@@ -82,6 +84,8 @@ pub struct AuthSettings {
     pub oauth2_client_id: Option<String>,
     /// `OS_OAUTH2_CLIENT_SECRET` / `auth.oauth2_client_secret`.
     pub oauth2_client_secret: Option<SecretString>,
+    /// The OpenID Connect options (`v3oidc*`).
+    pub oidc: OidcSettings,
 }
 
 /// One cloud's settings.
@@ -92,7 +96,9 @@ pub struct CloudConfig {
     pub name: Option<String>,
     /// `OS_AUTH_TYPE` / `auth_type`: any keystoneauth name; those
     /// implemented are `password`, `token`, `v3applicationcredential`,
-    /// `v3totp`, `v3multifactor`, `v3oauth2clientcredential`, `none` (and
+    /// `v3totp`, `v3multifactor`, `v3oauth2clientcredential`, `v3oidcpassword`,
+    /// `v3oidcclientcredentials`, `v3oidcauthcode`, `v3oidcdeviceauthz`,
+    /// `v3oidcaccesstoken`, `none` (and
     /// their spellings with or without `v3`); the others are
     /// [`Error::AuthTypeNotSupported`]. When absent it is inferred from
     /// which credentials are present.
@@ -220,6 +226,7 @@ impl CloudConfig {
         take(&mut a.oauth2_endpoint, o.oauth2_endpoint);
         take(&mut a.oauth2_client_id, o.oauth2_client_id);
         take(&mut a.oauth2_client_secret, o.oauth2_client_secret);
+        a.oidc.overlay(o.oidc);
         if !o.auth_methods.is_empty() {
             a.auth_methods = o.auth_methods;
         }
@@ -396,6 +403,11 @@ impl CloudConfig {
                 Arc::new(plugin)
             }
             Method::NoAuth => Arc::new(NoAuth::new()),
+            oidc @ (Method::OidcPassword
+            | Method::OidcClientCredentials
+            | Method::OidcAuthorizationCode
+            | Method::OidcDeviceAuthorization
+            | Method::OidcAccessToken) => Arc::new(self.oidc_plugin(oidc)?),
         })
     }
 
@@ -466,6 +478,11 @@ impl CloudConfig {
             Method::MultiFactor => "v3multifactor",
             Method::OAuth2ClientCredential => "v3oauth2clientcredential",
             Method::NoAuth => "none",
+            Method::OidcPassword => "v3oidcpassword",
+            Method::OidcClientCredentials => "v3oidcclientcredentials",
+            Method::OidcAuthorizationCode => "v3oidcauthcode",
+            Method::OidcDeviceAuthorization => "v3oidcdeviceauthz",
+            Method::OidcAccessToken => "v3oidcaccesstoken",
         })
     }
 

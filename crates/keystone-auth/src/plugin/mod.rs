@@ -6,6 +6,7 @@ mod factor;
 mod multi_factor;
 mod no_auth;
 mod oauth2;
+mod oidc;
 mod password;
 mod receipt;
 mod restored;
@@ -21,7 +22,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use url::Url;
 
@@ -30,6 +31,7 @@ pub use factor::Factor;
 pub use multi_factor::MultiFactor;
 pub use no_auth::NoAuth;
 pub use oauth2::OAuth2ClientCredential;
+pub use oidc::{AccessTokenType, DeviceCode, Oidc, OidcError};
 pub use password::Password;
 pub use receipt::{AUTH_RECEIPT_HEADER, AuthReceipt};
 pub use restored::RestoredAuth;
@@ -123,7 +125,52 @@ impl AuthContext<'_> {
         if let Some(receipt) = AuthReceipt::from_response(&delivered.response) {
             return Err(Error::AuthReceiptRequired(Box::new(receipt)));
         }
-        let response = delivered.response.error_for_status()?;
+        self.read_token_response(&url, delivered.response)
+    }
+
+    /// POSTs to a federated auth URL (`OS-FEDERATION/.../auth`) with the
+    /// provider's access token as `Authorization: Bearer` and reads the
+    /// unscoped federated token.
+    pub(crate) async fn request_federated_token(
+        &self,
+        url: &Url,
+        bearer: &SecretString,
+    ) -> Result<AccessInfo> {
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {}", bearer.expose_secret())).map_err(|_| {
+                Error::InvalidTokenResponse {
+                    url: Box::new(url.clone()),
+                    reason: "the identity provider's access token is not a valid header value"
+                        .into(),
+                    source: None,
+                }
+            })?;
+        authorization.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::AUTHORIZATION, authorization);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let delivered = self
+            .core
+            .send_following_redirects(Outgoing {
+                method: Method::POST,
+                url: url.clone(),
+                headers,
+                body: None,
+                timeout: None,
+                credentials_in_body: true,
+            })
+            .await?;
+        self.read_token_response(url, delivered.response)
+    }
+
+    /// The token of a token response (`X-Subject-Token` and the body), or
+    /// the error its status or shape says.
+    fn read_token_response(
+        &self,
+        url: &Url,
+        response: crate::session::Response,
+    ) -> Result<AccessInfo> {
+        let response = response.error_for_status()?;
         let invalid =
             |reason: &str, source: Option<serde_json::Error>| Error::InvalidTokenResponse {
                 url: Box::new(url.clone()),

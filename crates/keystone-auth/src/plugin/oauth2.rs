@@ -126,7 +126,7 @@ impl OAuth2ClientCredential {
 }
 
 /// RFC 6749 2.3.1: client id and secret are form-encoded before Basic.
-fn form_encode(text: &str) -> String {
+pub(crate) fn form_encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 

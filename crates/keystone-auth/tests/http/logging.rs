@@ -169,3 +169,92 @@ async fn trace_output_of_a_full_run_has_no_secrets() {
         );
     }
 }
+
+#[tokio::test]
+async fn trace_output_of_oidc_logins_has_no_provider_or_keystone_secrets() {
+    use keystone_auth::Oidc;
+    use mock_cloud::oidc::oidc_seed;
+    let capture = capture();
+    let mut config = mock_cloud::MockConfig::default();
+    config.oidc.device.pending_polls = 1;
+    let cloud = mock_cloud::MockCloud::start(config).await.unwrap();
+    let scope = keystone_auth::Scope::project_id(seed::DEMO_PROJECT_ID);
+    let password = Oidc::password(
+        cloud.auth_url(),
+        oidc_seed::IDENTITY_PROVIDER,
+        oidc_seed::PROTOCOL,
+        oidc_seed::CLIENT_ID,
+        oidc_seed::USERNAME,
+        oidc_seed::PASSWORD,
+    )
+    .client_secret(oidc_seed::CLIENT_SECRET)
+    .discovery_endpoint(cloud.oidc().discovery_url())
+    .scope(scope.clone());
+    let device = Oidc::device_authorization(
+        cloud.auth_url(),
+        oidc_seed::IDENTITY_PROVIDER,
+        oidc_seed::PROTOCOL,
+        oidc_seed::CLIENT_ID,
+    )
+    .client_secret(oidc_seed::CLIENT_SECRET)
+    .discovery_endpoint(cloud.oidc().discovery_url())
+    .scope(scope);
+    let mut tokens = Vec::new();
+    for plugin in [password, device] {
+        let s = session(plugin);
+        let access = s.access_info().await.unwrap();
+        tokens.push(access.token().expose_secret().to_owned());
+        tracing::debug!("{s:?} {access:?}");
+    }
+    let wrong = Oidc::password(
+        cloud.auth_url(),
+        oidc_seed::IDENTITY_PROVIDER,
+        oidc_seed::PROTOCOL,
+        oidc_seed::CLIENT_ID,
+        oidc_seed::USERNAME,
+        "wrong-idp-password",
+    )
+    .client_secret("wrong-client-secret")
+    .access_token_endpoint(cloud.oidc().token_url());
+    let err = session(wrong).access_info().await.unwrap_err();
+    tracing::error!("{err} / {err:?}");
+    // what the provider issued and what the client sent it, as the provider recorded it
+    let mut secrets: Vec<String> = vec![
+        oidc_seed::PASSWORD.into(),
+        oidc_seed::CLIENT_SECRET.into(),
+        "wrong-idp-password".into(),
+        "wrong-client-secret".into(),
+    ];
+    for request in cloud.received() {
+        if let Some((_, bearer)) = request
+            .headers
+            .iter()
+            .find(|(n, v)| n == "authorization" && v.starts_with("Bearer "))
+        {
+            secrets.push(bearer.trim_start_matches("Bearer ").to_owned());
+        }
+    }
+    for request in cloud.oidc().received() {
+        for pair in request.body.split('&') {
+            if let Some(code) = pair.strip_prefix("device_code=") {
+                secrets.push(code.to_owned());
+            }
+        }
+    }
+    assert!(
+        secrets.len() >= 7,
+        "bearers and the device code were found: {secrets:?}"
+    );
+    secrets.extend(tokens);
+    let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("/oidc/token"),
+        "the provider exchange was logged"
+    );
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "secret {secret:?} leaked into the log"
+        );
+    }
+}

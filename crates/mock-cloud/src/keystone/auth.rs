@@ -200,7 +200,7 @@ fn app_credential_method<'a>(
     }
 }
 
-fn audit_id() -> String {
+pub(super) fn audit_id() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
 }
 
@@ -376,7 +376,7 @@ fn wants_catalog(uri: &Uri) -> bool {
     })
 }
 
-fn token_response(
+pub(super) fn token_response(
     state: &AppState,
     status: StatusCode,
     token_id: &str,

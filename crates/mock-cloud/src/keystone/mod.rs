@@ -6,6 +6,7 @@ mod body;
 pub mod directory;
 mod discovery;
 pub mod errors;
+mod federation;
 mod identity;
 pub mod tokens;
 
@@ -88,6 +89,10 @@ pub fn router() -> Router<SharedState> {
         .route(
             "/identity/v3/auth/tokens",
             get(auth::validate).post(auth::issue).delete(auth::revoke),
+        )
+        .route(
+            "/identity/v3/OS-FEDERATION/identity_providers/{idp}/protocols/{protocol}/auth",
+            get(federation::federated_auth).post(federation::federated_auth),
         )
         .merge(identity::router())
         .layer(axum::middleware::map_response(
