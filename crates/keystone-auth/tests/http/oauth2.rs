@@ -118,6 +118,19 @@ async fn the_token_endpoint_answers_like_keystone() {
         body["error_description"],
         "The request you have made requires authentication."
     );
+    // an unknown client id: Keystone 30 answers 404 other_error
+    let (status, body, _) = client
+        .post(&url, Some(("nope", "bad")), "grant_type=client_credentials")
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"], "other_error");
+    // any other method: 405
+    let response = client
+        .session
+        .send(keystone_auth::Request::new(http::Method::GET, &url).authenticated(false))
+        .await
+        .unwrap();
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
     // the right one
     let (status, body, _) = client
         .post(

@@ -310,7 +310,13 @@ pub(super) fn authenticate(
             .receipts
             .valid(receipt_id, state.now())
             .filter(|r| r.user_id == user_id)
-            .ok_or_else(|| reject(unauthorized(&state.urls)))?;
+            .ok_or_else(|| {
+                // ReceiptNotFound: Keystone 30 echoes the receipt, without WWW-Authenticate
+                reject(keystone_error(
+                    StatusCode::UNAUTHORIZED,
+                    &format!("Could not find auth receipt: {receipt_id}."),
+                ))
+            })?;
         for m in record.methods {
             if !proved.contains(&m) {
                 proved.push(m);

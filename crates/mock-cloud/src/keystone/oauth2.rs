@@ -128,6 +128,21 @@ pub async fn token(State(state): State<SharedState>, headers: HeaderMap, body: B
             "Client authentication failed.",
         );
     };
+    if !state
+        .keystone
+        .directory
+        .app_credentials
+        .iter()
+        .any(|c| c.id == client_id)
+    {
+        // Keystone 30: ApplicationCredentialNotFound (404) becomes other_error
+        return oauth2_error(
+            &state,
+            StatusCode::NOT_FOUND,
+            "other_error",
+            "An unknown error occurred and failed to get an OAuth2.0 access token.",
+        );
+    }
     let request = json!({"auth": {"identity": {
         "methods": ["application_credential"],
         "application_credential": {"id": client_id, "secret": client_secret},

@@ -72,7 +72,8 @@ impl ReceiptStore {
         methods: Vec<String>,
         now: DateTime<Utc>,
     ) -> (String, ReceiptRecord) {
-        let issued_at = now.trunc_subsecs(6);
+        // Keystone 30 answers whole seconds (`...:32.000000Z`)
+        let issued_at = now.trunc_subsecs(0);
         let ttl = chrono::Duration::from_std(self.ttl).unwrap_or(chrono::Duration::MAX);
         let record = ReceiptRecord {
             user_id: user_id.to_owned(),
