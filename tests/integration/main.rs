@@ -16,6 +16,7 @@ use nova_v2 as _;
 
 mod aggregates;
 mod auth;
+mod auth_methods;
 mod availability_zones;
 mod consoles;
 mod errors;

@@ -102,12 +102,22 @@ impl TestCloud {
         Self::start_with(true).await
     }
 
+    /// The target named by the environment, or else a fresh in-process mock-cloud
+    /// with `config` (for a test whose real-cloud half creates what `config` seeds).
+    pub async fn start_or_mock(config: MockConfig) -> TestCloud {
+        Self::start_configured(false, config).await
+    }
+
     async fn start_with(exclusive: bool) -> TestCloud {
+        Self::start_configured(exclusive, MockConfig::default()).await
+    }
+
+    async fn start_configured(exclusive: bool, mock_config: MockConfig) -> TestCloud {
         init_tracing();
         let env: HashMap<String, String> = std::env::vars().collect();
         let external = env.contains_key("OS_CLOUD") || env.contains_key("OS_AUTH_URL");
         if !external {
-            return Self::in_process(MockConfig::default()).await;
+            return Self::in_process(mock_config).await;
         }
         let config = CloudConfig::from_env().expect("OS_* / clouds.yaml configuration is valid");
         let mock = env

@@ -322,6 +322,13 @@ fn real_cloud_suite(
         "conformance: integration suite against the real cloud: {}",
         outcome.summary()
     );
+    println!(
+        "conformance: auth methods exercised against the real cloud: {}",
+        outcome.auth_methods.len()
+    );
+    for method in &outcome.auth_methods {
+        println!("  {method}");
+    }
     for (why, tests) in outcome.skips_by_reason() {
         println!("  skipped {} ({why}):", tests.len());
         for test in tests {
@@ -330,8 +337,14 @@ fn real_cloud_suite(
     }
     let suite = result.and(stopped).map(|()| {
         format!(
-            "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {}",
-            outcome.summary()
+            "ok    suite against real Keystone 30.0.0 + Nova 34.0.0: {}; auth methods exercised: {}",
+            outcome.summary(),
+            outcome
+                .auth_methods
+                .iter()
+                .map(|m| m.split(" (").next().unwrap_or(m))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     });
     RealCloudOutcome {

@@ -4,6 +4,8 @@ mod http {
     pub mod catalog;
     pub mod config;
     pub mod logging;
+    pub mod multi_factor;
+    pub mod oauth2;
     pub mod oidc;
     pub mod plugins;
     pub mod reauth;

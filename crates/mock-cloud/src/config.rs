@@ -181,6 +181,8 @@ pub struct KeystoneConfig {
     pub region: String,
     /// Token lifetime in seconds (Keystone's default `[token] expiration` is 3600).
     pub token_ttl_secs: u64,
+    /// Auth receipt lifetime in seconds (Keystone's default `[receipt] expiration` is 300).
+    pub receipt_ttl_secs: u64,
     /// Domains.
     pub domains: Vec<DomainConfig>,
     /// Projects.
@@ -217,6 +219,41 @@ pub mod seed {
     pub const DEMO_APPCRED_NAME: &str = "demo-appcred";
     /// Secret of the demo application credential.
     pub const DEMO_APPCRED_SECRET: &str = "demo-appcred-secret";
+    /// Id of user `mfa` (not in the default seed: add [`mfa_user`] to it).
+    pub const MFA_USER_ID: &str = "3f1a2b3c4d5e4f6a8b9c0d1e2f3a4b5c";
+    /// Password of user `mfa`.
+    pub const MFA_PASSWORD: &str = "mfa-password";
+    /// The base32 TOTP secret of user `mfa` (a Keystone `totp` credential blob).
+    pub const MFA_TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    /// User `mfa` in domain Default: a password, a totp credential and the
+    /// multi-factor rule `[["password", "totp"]]`, like a Keystone user
+    /// with `options: {multi_factor_auth_rules: [[password, totp]],
+    /// multi_factor_auth_enabled: true}`.
+    pub fn mfa_user() -> super::UserConfig {
+        super::UserConfig {
+            id: MFA_USER_ID.into(),
+            name: "mfa".into(),
+            domain_id: DEFAULT_DOMAIN_ID.into(),
+            password: MFA_PASSWORD.into(),
+            default_project_id: None,
+            totp_secret: Some(MFA_TOTP_SECRET.into()),
+            options: super::UserOptions {
+                multi_factor_auth_rules: vec![vec!["password".into(), "totp".into()]],
+                multi_factor_auth_enabled: Some(true),
+            },
+        }
+    }
+
+    /// [`mfa_user`] with role `member` on project `demo`, added to a configuration.
+    pub fn add_mfa_user(config: &mut super::KeystoneConfig) {
+        config.users.push(mfa_user());
+        config.role_assignments.push(super::RoleAssignment {
+            user: "mfa".into(),
+            target: super::AssignmentTarget::Project("demo".into()),
+            role: "member".into(),
+        });
+    }
 }
 
 impl Default for KeystoneConfig {
@@ -230,6 +267,7 @@ impl Default for KeystoneConfig {
         Self {
             region: "RegionOne".into(),
             token_ttl_secs: 3600,
+            receipt_ttl_secs: 300,
             domains: vec![DomainConfig {
                 id: DEFAULT_DOMAIN_ID.into(),
                 name: "Default".into(),
@@ -270,6 +308,8 @@ impl Default for KeystoneConfig {
                     domain_id: DEFAULT_DOMAIN_ID.into(),
                     password: DEMO_PASSWORD.into(),
                     default_project_id: None,
+                    totp_secret: None,
+                    options: UserOptions::default(),
                 },
                 UserConfig {
                     id: ADMIN_USER_ID.into(),
@@ -277,6 +317,8 @@ impl Default for KeystoneConfig {
                     domain_id: DEFAULT_DOMAIN_ID.into(),
                     password: ADMIN_PASSWORD.into(),
                     default_project_id: None,
+                    totp_secret: None,
+                    options: UserOptions::default(),
                 },
             ],
             role_assignments: vec![
@@ -357,6 +399,25 @@ pub struct UserConfig {
     /// Project a request without any scope is scoped to, as in Keystone.
     #[serde(default)]
     pub default_project_id: Option<String>,
+    /// The base32 secret of the user's `totp` credential (masked in `Debug`).
+    #[serde(default)]
+    pub totp_secret: Option<Secret>,
+    /// The user's `options` (multi-factor rules).
+    #[serde(default)]
+    pub options: UserOptions,
+}
+
+/// A Keystone user's `options` that change how it logs in.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserOptions {
+    /// `multi_factor_auth_rules`: each rule is a list of methods that
+    /// together suffice (`[["password", "totp"]]`).
+    #[serde(default)]
+    pub multi_factor_auth_rules: Vec<Vec<String>>,
+    /// `multi_factor_auth_enabled` (Keystone treats a missing value as true).
+    #[serde(default)]
+    pub multi_factor_auth_enabled: Option<bool>,
 }
 
 /// Where a role is granted.

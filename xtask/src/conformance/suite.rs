@@ -21,6 +21,8 @@ pub struct SuiteOutcome {
     pub counts: TestCounts,
     /// The tests that printed `SKIPPED`, each with the first reason it gave.
     pub skipped: BTreeMap<String, String>,
+    /// The auth methods tests printed as `EXERCISED auth method: ...`, in order, once each.
+    pub auth_methods: Vec<String>,
 }
 
 impl SuiteOutcome {
@@ -67,6 +69,12 @@ impl SuiteOutcome {
     /// Reads one line of output.
     pub fn add_line(&mut self, line: &str) {
         self.counts.add_line(line);
+        if let Some(method) = line.trim_start().strip_prefix("EXERCISED auth method: ") {
+            let method = method.trim().to_string();
+            if !method.is_empty() && !self.auth_methods.contains(&method) {
+                self.auth_methods.push(method);
+            }
+        }
         if let Some(rest) = line.trim_start().strip_prefix("SKIPPED ") {
             // `SKIPPED module::test: why` (test paths contain `::`).
             let (name, why) = rest.split_once(": ").unwrap_or((rest, "no reason given"));
@@ -169,6 +177,9 @@ mod tests {
         outcome.add_line(
             "test result: FAILED. 10 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
         );
+        outcome.add_line("EXERCISED auth method: v3totp (cloud `c`)");
+        outcome.add_line("EXERCISED auth method: v3totp (cloud `c`)");
+        assert_eq!(outcome.auth_methods, ["v3totp (cloud `c`)"]);
         assert_eq!(outcome.skipped.len(), 3);
         assert_eq!(
             outcome.skipped["auth::revoked"],

@@ -93,6 +93,23 @@ impl MultiFactor {
     }
 }
 
+/// Keystone's 401 for an unknown or expired receipt quotes it ("Could not
+/// find auth receipt: ..."): the receipt is a secret, so it is masked in
+/// every text of the error.
+fn mask_receipt(error: &mut crate::error::HttpError, receipt: &str) {
+    if receipt.is_empty() {
+        return;
+    }
+    for text in [&mut error.message, &mut error.details, &mut error.title]
+        .into_iter()
+        .flatten()
+    {
+        if text.contains(receipt) {
+            *text = text.replace(receipt, "***");
+        }
+    }
+}
+
 #[async_trait]
 impl AuthPlugin for MultiFactor {
     async fn authenticate(&self, ctx: &AuthContext<'_>) -> Result<AccessInfo> {
@@ -102,8 +119,16 @@ impl AuthPlugin for MultiFactor {
                 "multi-factor authentication needs at least one method (auth_methods)".into(),
             ));
         }
-        ctx.request_token_with(url, &self.request_body(), self.headers()?)
-            .await
+        let result = ctx
+            .request_token_with(url, &self.request_body(), self.headers()?)
+            .await;
+        match (result, &self.receipt) {
+            (Err(Error::Http(mut error)), Some(receipt)) => {
+                mask_receipt(&mut error, receipt.secret().expose_secret());
+                Err(Error::Http(error))
+            }
+            (result, _) => result,
+        }
     }
 
     fn auth_url(&self) -> Option<&Url> {

@@ -1,5 +1,6 @@
 //! `POST/GET/HEAD/DELETE /identity/v3/auth/tokens`: issue, validate and revoke
-//! tokens for the password, token and application_credential methods.
+//! tokens for the password, token, application_credential and totp methods,
+//! with the users' multi-factor rules and auth receipts.
 
 use std::sync::Arc;
 
@@ -16,7 +17,9 @@ use super::directory::{AppCredential, Directory, Target};
 use super::errors::{
     json_response, keystone_error, plugin_unauthorized, unauthorized, validation_error,
 };
+use super::receipts::{AUTH_RECEIPT_HEADER, receipt_response, rules_satisfied};
 use super::tokens::{AppCredentialRef, TokenRecord, TokenScope};
+use super::totp;
 use crate::state::{AppState, SharedState};
 
 /// Header carrying the token a response is about.
@@ -161,6 +164,26 @@ fn password_method(state: &AppState, payload: &Map<String, Value>) -> Result<Str
     }
 }
 
+/// `totp`: `{"user": {"id" | "name" + "domain", "passcode"}}` checked against
+/// the user's totp credential at the mock's clock.
+fn totp_method(state: &AppState, payload: &Map<String, Value>) -> Result<String, Rejection> {
+    let user = payload
+        .get("user")
+        .and_then(Value::as_object)
+        .ok_or_else(|| reject(validation_error("user", "totp")))?;
+    let user_id = resolve_user(state, user)?;
+    let given = str_field(user, "passcode").unwrap_or_default();
+    let secret = state
+        .keystone
+        .directory
+        .user(&user_id)
+        .and_then(|u| u.totp_secret.as_ref());
+    match secret {
+        Some(secret) if totp::verify(secret.expose(), given, state.now()) => Ok(user_id),
+        _ => Err(reject(unauthorized(&state.urls))),
+    }
+}
+
 fn token_method(
     state: &AppState,
     payload: &Map<String, Value>,
@@ -204,8 +227,14 @@ pub(super) fn audit_id() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes())
 }
 
-/// Authenticates a parsed request and builds the new token's record.
-fn authenticate(state: &AppState, request: &Value) -> Result<TokenRecord, Rejection> {
+/// Authenticates a parsed request (with the `Openstack-Auth-Receipt` it
+/// carried, if any) and builds the new token's record; a user whose
+/// multi-factor rules the proved methods do not cover gets a receipt.
+pub(super) fn authenticate(
+    state: &AppState,
+    request: &Value,
+    receipt: Option<&str>,
+) -> Result<TokenRecord, Rejection> {
     let auth = request
         .get("auth")
         .and_then(Value::as_object)
@@ -252,6 +281,7 @@ fn authenticate(state: &AppState, request: &Value) -> Result<TokenRecord, Reject
                 app = Some(credential);
                 credential.user_id.clone()
             }
+            "totp" => totp_method(state, payload)?,
             _ => {
                 return Err(reject(plugin_unauthorized(
                     &state.urls,
@@ -266,6 +296,39 @@ fn authenticate(state: &AppState, request: &Value) -> Result<TokenRecord, Reject
     }
     let user_id = user_id.ok_or_else(|| reject(unauthorized(&state.urls)))?;
     let dir = &state.keystone.directory;
+
+    // extract_receipt, then the rules (keystone/api/_shared/authentication.py)
+    let mut proved: Vec<String> = Vec::new();
+    for m in methods.iter().map(|m| (*m).to_owned()) {
+        if !proved.contains(&m) {
+            proved.push(m);
+        }
+    }
+    if let Some(receipt_id) = receipt {
+        let record = state
+            .keystone
+            .receipts
+            .valid(receipt_id, state.now())
+            .filter(|r| r.user_id == user_id)
+            .ok_or_else(|| {
+                // ReceiptNotFound: Keystone 30 echoes the receipt, without WWW-Authenticate
+                reject(keystone_error(
+                    StatusCode::UNAUTHORIZED,
+                    &format!("Could not find auth receipt: {receipt_id}."),
+                ))
+            })?;
+        for m in record.methods {
+            if !proved.contains(&m) {
+                proved.push(m);
+            }
+        }
+    }
+    if let Some(user) = dir.user(&user_id)
+        && !rules_satisfied(user, &proved)
+    {
+        let (id, record) = state.keystone.receipts.issue(&user_id, proved, state.now());
+        return Err(reject(receipt_response(dir, user, &id, &record)));
+    }
 
     let mut app_ref = app.map(|c| AppCredentialRef {
         id: c.id.clone(),
@@ -339,7 +402,7 @@ fn authenticate(state: &AppState, request: &Value) -> Result<TokenRecord, Reject
     let mut expires_at: DateTime<Utc> = now
         .checked_add_signed(ttl)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let mut method_names: Vec<String> = methods.iter().map(|m| (*m).to_owned()).collect();
+    let mut method_names: Vec<String> = proved;
     let mut audit_ids = vec![audit_id()];
     if let Some(p) = &parent {
         expires_at = expires_at.min(p.expires_at);
@@ -395,7 +458,12 @@ pub(super) fn token_response(
 }
 
 /// `POST /identity/v3/auth/tokens`: 201 with `X-Subject-Token`, or Keystone's 400/401.
-pub async fn issue(State(state): State<SharedState>, uri: Uri, body: Bytes) -> Response {
+pub async fn issue(
+    State(state): State<SharedState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) => {
@@ -405,7 +473,11 @@ pub async fn issue(State(state): State<SharedState>, uri: Uri, body: Bytes) -> R
             );
         }
     };
-    match authenticate(&state, &request) {
+    let receipt = headers
+        .get(AUTH_RECEIPT_HEADER)
+        .map(|v| v.to_str().unwrap_or_default())
+        .filter(|v| !v.is_empty());
+    match authenticate(&state, &request, receipt) {
         Ok(record) => {
             let token_id = state.keystone.tokens.insert(record.clone(), state.now());
             token_response(&state, StatusCode::CREATED, &token_id, &record, &uri)

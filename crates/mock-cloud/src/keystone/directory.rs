@@ -49,6 +49,10 @@ pub struct User {
     pub password: Secret,
     /// Project used when a request names no scope.
     pub default_project_id: Option<String>,
+    /// Base32 secret of the user's `totp` credential (masked in `Debug`).
+    pub totp_secret: Option<Secret>,
+    /// Multi-factor rules in force (empty when none are set or they are disabled).
+    pub mfa_rules: Vec<Vec<String>>,
 }
 
 /// What a role is granted on, by id.
@@ -150,6 +154,12 @@ impl Directory {
                     domain_id: u.domain_id.clone(),
                     password: u.password.clone(),
                     default_project_id: u.default_project_id.clone(),
+                    totp_secret: u.totp_secret.clone(),
+                    mfa_rules: if u.options.multi_factor_auth_enabled.unwrap_or(true) {
+                        u.options.multi_factor_auth_rules.clone()
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect(),
             grants: Vec::new(),

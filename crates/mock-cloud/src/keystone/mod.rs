@@ -8,7 +8,10 @@ mod discovery;
 pub mod errors;
 mod federation;
 mod identity;
+mod oauth2;
+pub mod receipts;
 pub mod tokens;
+pub mod totp;
 
 use std::sync::RwLock;
 use std::time::Duration;
@@ -19,6 +22,7 @@ use serde_json::Value;
 
 pub use body::isotime;
 pub use directory::Directory;
+pub use receipts::{ReceiptRecord, ReceiptStore};
 pub use tokens::{TokenRecord, TokenScope, TokenStore};
 
 use crate::config::KeystoneConfig;
@@ -31,6 +35,8 @@ pub struct KeystoneStore {
     pub directory: Directory,
     /// Issued tokens.
     pub tokens: TokenStore,
+    /// Issued auth receipts.
+    pub receipts: ReceiptStore,
     /// The catalog of scoped tokens as first built (identity and compute).
     full_catalog: Value,
     /// The catalog served now (a test may remove services).
@@ -44,6 +50,7 @@ impl KeystoneStore {
         Self {
             directory: Directory::from_config(config),
             tokens: TokenStore::new(Duration::from_secs(config.token_ttl_secs)),
+            receipts: ReceiptStore::new(Duration::from_secs(config.receipt_ttl_secs)),
             catalog: RwLock::new(catalog.clone()),
             full_catalog: catalog,
         }
@@ -93,6 +100,10 @@ pub fn router() -> Router<SharedState> {
         .route(
             "/identity/v3/OS-FEDERATION/identity_providers/{idp}/protocols/{protocol}/auth",
             get(federation::federated_auth).post(federation::federated_auth),
+        )
+        .route(
+            "/identity/v3/OS-OAUTH2/token",
+            axum::routing::post(oauth2::token).fallback(oauth2::method_not_allowed),
         )
         .merge(identity::router())
         .layer(axum::middleware::map_response(

@@ -45,9 +45,7 @@ pub fn admit(
     headers: &HeaderMap,
     request_id: &str,
 ) -> Result<NovaCtx, Box<Response>> {
-    let record = headers
-        .get("x-auth-token")
-        .and_then(|v| v.to_str().ok())
+    let record = request_token(headers)
         .and_then(|token| state.keystone.tokens.valid(token, state.now()))
         .ok_or_else(|| Box::new(unauthorized(&state.urls)))?;
     let version = check_version(state, headers)?;
@@ -63,6 +61,21 @@ pub fn admit(
         request_id: request_id.to_owned(),
         base_url: state.urls.compute.clone(),
     })
+}
+
+/// The token of a request: `X-Auth-Token` (keystonemiddleware's `auth_token`
+/// filter), else an OAuth2 access token in `Authorization: Bearer` (its
+/// `oauth2_token` filter, whose access tokens are Keystone token ids).
+pub fn request_token(headers: &HeaderMap) -> Option<&str> {
+    if let Some(token) = headers.get("x-auth-token") {
+        return token.to_str().ok();
+    }
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
 }
 
 /// The microversion and Content-Type checks of `wsgi.Resource.__call__`.
