@@ -182,21 +182,29 @@ impl OAuth2Probe {
         let mut headers = http::HeaderMap::new();
         headers.insert(
             http::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded".parse().unwrap(),
+            "application/x-www-form-urlencoded"
+                .parse()
+                .expect("a valid header value"),
         );
         if let Some((id, secret)) = basic {
             let encoded =
                 base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
             headers.insert(
                 http::header::AUTHORIZATION,
-                format!("Basic {encoded}").parse().unwrap(),
+                format!("Basic {encoded}")
+                    .parse()
+                    .expect("a valid header value"),
             );
         }
         let request = keystone_auth::Request::new(http::Method::POST, url)
             .headers(headers)
             .body(form.as_bytes().to_vec())
             .authenticated(false);
-        let response = self.session.send(request).await.unwrap();
+        let response = self
+            .session
+            .send(request)
+            .await
+            .expect("the token request is answered");
         let www = response
             .headers
             .get(http::header::WWW_AUTHENTICATE)
