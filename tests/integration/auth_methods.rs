@@ -21,6 +21,11 @@ use mock_cloud::{MockConfig, seed};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
+/// Held by each test of this file for its whole run: they create users, credentials and
+/// application credentials for the same member, and the real Keystone (on SQLite) has been
+/// seen to refuse an application credential created while another one was being created.
+static IDENTITY_WRITES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The marker `cargo xtask conformance` looks for.
 fn exercised(cloud: &TestCloud, method: &str) {
     println!("EXERCISED auth method: {method} ({})", cloud.name());
@@ -240,6 +245,7 @@ async fn compute_get(session: Session, path: &str) -> StatusCode {
 
 #[tokio::test]
 async fn multi_factor_rules_answer_with_a_receipt_that_totp_completes() {
+    let _serial = IDENTITY_WRITES.lock().await;
     let cloud = TestCloud::start_or_mock(mfa_config()).await;
     let Some(user) = MfaUser::on(&cloud).await else {
         return;
@@ -333,8 +339,11 @@ async fn app_credential(
         .id
         .clone();
     let identity = Identity::new(member, &auth_url(cloud));
+    // The role named explicitly: without it Keystone copies every role of the token,
+    // implied ones included, and refuses one the user holds only by implication.
     let mut body = json!({"application_credential": {
         "name": format!("conformance-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        "roles": [{"name": "member"}],
     }});
     if let Some(rules) = access_rules {
         body["application_credential"]["access_rules"] = rules;
@@ -361,6 +370,7 @@ async fn app_credential(
 
 #[tokio::test]
 async fn oauth2_client_credentials_give_an_access_token_keystone_and_nova_accept() {
+    let _serial = IDENTITY_WRITES.lock().await;
     let cloud = TestCloud::start().await;
     let auth_url = auth_url(&cloud);
     let (id, secret, created) = app_credential(&cloud, None).await;
@@ -413,6 +423,7 @@ async fn oauth2_client_credentials_give_an_access_token_keystone_and_nova_accept
 
 #[tokio::test]
 async fn application_credential_access_rules_limit_its_tokens() {
+    let _serial = IDENTITY_WRITES.lock().await;
     let cloud = TestCloud::start().await;
     if cloud.mock().is_some() {
         skip_notice(
