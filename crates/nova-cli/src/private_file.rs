@@ -6,7 +6,23 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use keystone_auth::CloudConfig;
+
+/// `<dir>/<hash of config's auth parameters>.json`: one cache file per login.
+pub fn keyed_path(dir: &Path, config: &CloudConfig) -> PathBuf {
+    dir.join(format!("{}.json", config.auth_cache_key()))
+}
+
+/// The directory `$XDG_CACHE_HOME/nova-cli/<kind>` (or `~/.cache/...`) when
+/// `config` turns the cache on (`cache_auth`) and a cache directory exists.
+pub fn cache_dir(config: &CloudConfig, kind: &str) -> Option<PathBuf> {
+    if config.cache_auth != Some(true) {
+        return None;
+    }
+    Some(dirs::cache_dir()?.join("nova-cli").join(kind))
+}
 
 /// The text of `path`, `Ok(None)` when there is no file, or why it is not
 /// used (the reason never quotes the content).

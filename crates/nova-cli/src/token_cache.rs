@@ -40,17 +40,14 @@ impl TokenCache {
     /// The cache for `config`, if it asks for one (`cache_auth`) and a
     /// cache directory can be found (`$XDG_CACHE_HOME`, `~/.cache`).
     pub fn for_config(config: &CloudConfig) -> Option<Self> {
-        if config.cache_auth != Some(true) {
-            return None;
-        }
-        let dir = dirs::cache_dir()?.join("nova-cli").join("auth");
+        let dir = crate::private_file::cache_dir(config, "auth")?;
         Some(Self::in_dir(&dir, config))
     }
 
     /// The cache for `config` under `dir`.
     pub fn in_dir(dir: &Path, config: &CloudConfig) -> Self {
         Self {
-            path: dir.join(format!("{}.json", config.auth_cache_key())),
+            path: crate::private_file::keyed_path(dir, config),
         }
     }
 
