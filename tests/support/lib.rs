@@ -102,9 +102,15 @@ impl TestCloud {
         Self::start_with(true).await
     }
 
-    /// The target named by the environment, or else a fresh in-process mock-cloud
+    /// The real cloud named by the environment, or else a fresh in-process mock-cloud
     /// with `config` (for a test whose real-cloud half creates what `config` seeds).
+    /// The shared mock binary runs its default seed, which lacks what `config` adds,
+    /// so against it the test gets its own in-process mock as well.
     pub async fn start_or_mock(config: MockConfig) -> TestCloud {
+        if std::env::var_os("MOCK_CLOUD_URL").is_some() {
+            init_tracing();
+            return Self::in_process(config).await;
+        }
         Self::start_configured(false, config).await
     }
 
