@@ -116,7 +116,9 @@ fn json_nests_deeper_than(text: &str, limit: usize) -> bool {
 }
 
 /// Whether the YAML error is a nesting limit: the depth budget, or the parser's own
-/// flow/block nesting ceiling (which can trip first).
+/// flow/block nesting ceiling (which can trip first). keystone-auth's clouds.yaml reader
+/// has the same check; it is not shared because mock-cloud, the server the client crates
+/// are tested against, does not depend on them.
 fn is_too_deep(error: &serde_saphyr::Error) -> bool {
     use serde_saphyr::ExternalMessageSource;
     use serde_saphyr::granit_parser::ErrorKind;

@@ -111,28 +111,23 @@ pub fn failed(out: &Output, code: i32) -> String {
     stderr
 }
 
-/// Boots server `name` as the demo user (`m1.tiny`, `cirros-0.6.2`, `--nic auto`),
-/// polling until it is ACTIVE: its id.
+/// `nova boot` as the demo user with `m1.tiny`, `cirros-0.6.2` and `--nic auto`: the
+/// name (and any further options) follow.
+pub const DEMO_BOOT: &[&str] = &[
+    "boot",
+    "--flavor",
+    "m1.tiny",
+    "--image",
+    "cirros-0.6.2",
+    "--nic",
+    "auto",
+];
+
+/// Boots server `name` as the demo user ([`DEMO_BOOT`]), polling until it is ACTIVE:
+/// its id.
 pub async fn boot(auth: &str, name: &str) -> String {
-    let booted = json(
-        &nova(
-            auth,
-            &[
-                "boot",
-                "--flavor",
-                "m1.tiny",
-                "--image",
-                "cirros-0.6.2",
-                "--nic",
-                "auto",
-                "--poll",
-                "-f",
-                "json",
-                name,
-            ],
-        )
-        .await,
-    );
+    let args = [DEMO_BOOT, &["--poll", "-f", "json", name]].concat();
+    let booted = json(&nova(auth, &args).await);
     assert_eq!(booted["status"], "ACTIVE", "{booted}");
     booted["id"].as_str().expect("id").to_owned()
 }
