@@ -67,23 +67,9 @@ fn check_non_negative(field: &str, value: &Value, min: i64) -> Result<u32, Inval
         })?,
         other => other.as_i64().unwrap_or(i64::MAX),
     };
-    if n < min {
-        return Err(field_error(
-            field,
-            value,
-            &format!("{} is less than the minimum of {min}", py_repr(value)),
-        ));
-    }
-    u32::try_from(n).map_err(|_| {
-        field_error(
-            field,
-            value,
-            &format!(
-                "{} is greater than the maximum of 2147483647",
-                py_repr(value)
-            ),
-        )
-    })
+    let n = check_range(field, value, n, min.max(0), MAX_INT)?;
+    // within 0..=MAX_INT, so it fits
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 struct NewFlavor {

@@ -248,24 +248,7 @@ fn check_quota_value(field: &str, value: &Value) -> Result<i64, Invalid> {
         })?,
         other => other.as_i64().unwrap_or(i64::MAX),
     };
-    if n < -1 {
-        return Err(field_error(
-            field,
-            value,
-            &format!("{} is less than the minimum of -1", py_repr(value)),
-        ));
-    }
-    if n > 2147483647 {
-        return Err(field_error(
-            field,
-            value,
-            &format!(
-                "{} is greater than the maximum of 2147483647",
-                py_repr(value)
-            ),
-        ));
-    }
-    Ok(n)
+    check_range(field, value, n, -1, MAX_INT)
 }
 
 /// Validates `{"<wrapper>": {resource: value, ...}}`; returns the values and `force`.

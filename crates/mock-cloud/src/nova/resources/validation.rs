@@ -41,6 +41,29 @@ pub fn field_error(field: &str, value: &Value, message: &str) -> Invalid {
     )
 }
 
+/// Nova's `db.MAX_INT`, the `maximum` of its integer fields.
+pub const MAX_INT: i64 = 0x7FFF_FFFF;
+
+/// jsonschema's `minimum` / `maximum` check of integer `n` (read from `value`) at
+/// `field`, with Nova's messages: `n` when it is within `min..=max`.
+pub fn check_range(field: &str, value: &Value, n: i64, min: i64, max: i64) -> Result<i64, Invalid> {
+    if n < min {
+        return Err(field_error(
+            field,
+            value,
+            &format!("{} is less than the minimum of {min}", py_repr(value)),
+        ));
+    }
+    if n > max {
+        return Err(field_error(
+            field,
+            value,
+            &format!("{} is greater than the maximum of {max}", py_repr(value)),
+        ));
+    }
+    Ok(n)
+}
+
 /// jsonschema's type error text.
 pub fn type_message(value: &Value, types: &[&str]) -> String {
     let list = types
@@ -197,13 +220,13 @@ pub fn check_positive_integer(field: &str, value: &Value) -> Result<u64, Invalid
         }
         other => other.as_u64().unwrap_or(0),
     };
-    if n < 1 {
-        return Err(field_error(
-            field,
-            value,
-            &format!("{} is less than the minimum of 1", py_repr(value)),
-        ));
-    }
+    check_range(
+        field,
+        value,
+        i64::try_from(n).unwrap_or(i64::MAX),
+        1,
+        i64::MAX,
+    )?;
     Ok(n)
 }
 
@@ -312,6 +335,21 @@ pub fn check_metadata(field: &str, value: &Value) -> Result<(), Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_errors_name_the_bound_as_jsonschema_does() {
+        let at = |n: i64| check_range("ram", &serde_json::json!(n), n, 1, MAX_INT);
+        assert_eq!(at(1), Ok(1));
+        assert_eq!(at(MAX_INT), Ok(MAX_INT));
+        assert_eq!(
+            at(0).unwrap_err(),
+            "Invalid input for field/attribute ram. Value: 0. 0 is less than the minimum of 1"
+        );
+        assert_eq!(
+            at(MAX_INT + 1).unwrap_err(),
+            "Invalid input for field/attribute ram. Value: 2147483648. 2147483648 is greater than the maximum of 2147483647"
+        );
+    }
     use serde_json::json;
 
     #[test]

@@ -193,23 +193,7 @@ fn check_volume_size(value: &Value) -> Result<(), Invalid> {
         return Ok(()); // minimum and maximum apply to numbers only
     }
     let n = value.as_i64().unwrap_or(i64::MAX);
-    if n < 1 {
-        return Err(field_error(
-            field,
-            value,
-            &format!("{} is less than the minimum of 1", py_repr(value)),
-        ));
-    }
-    if n > 0x7FFF_FFFF {
-        return Err(field_error(
-            field,
-            value,
-            &format!(
-                "{} is greater than the maximum of 2147483647",
-                py_repr(value)
-            ),
-        ));
-    }
+    check_range(field, value, n, 1, MAX_INT)?;
     Ok(())
 }
 
